@@ -1,0 +1,237 @@
+#!/usr/bin/python3
+"""Write parbench result files (schema version 1) with a known serial fraction.
+
+Strong scaling: T(p) = T1 * (f + (1 - f) / p) * (1 + noise)           (Amdahl, serial fraction f)
+Weak scaling:   work(p) = p * W1 and T(p) = T1 * p / (p - a (p - 1)) * (1 + noise),
+                so the scaled speedup (work(p)/T(p)) / (work(1)/T(1)) = p - a (p - 1)   (Gustafson, a)
+
+noise ~ Normal(0, sigma) from a seeded numpy Generator. The files follow docs/hdf5-schema.md: every run-table
+column, every run-group attribute, per-rank datasets with units, results, and optionally a task trace. They are
+used by the tests to check that the analysis recovers f and a, and are handy for trying the report without
+building the C++ program.
+
+    /usr/bin/python3 analysis/make_synthetic.py out.h5 --f 0 0.05 0.3 --ranks 1,2,4,8,16,24 --reps 5
+    /usr/bin/python3 analysis/make_synthetic.py weak.h5 --scaling weak --f 0.1
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+from dataclasses import dataclass, field
+
+import h5py
+import numpy as np
+
+STRING = h5py.string_dtype("utf-8")
+
+# Run-table columns in schema order, with their HDF5 types ("str" = variable-length UTF-8).
+RUN_COLUMNS = {
+    "run_id": np.int64, "group": "str", "study": "str", "point": "str", "workload": "str", "label": "str",
+    "strategy": "str", "chunk": np.int64, "chunk_auto": np.int8, "ranks": np.int64, "threads": np.int64,
+    "repetition": np.int64, "warmup": np.int8, "scaling": "str", "work_units": np.int64, "tasks": np.int64,
+    "wall_s": np.float64, "compute_max_s": np.float64, "compute_mean_s": np.float64,
+    "distribute_s": np.float64, "collect_s": np.float64, "reduce_s": np.float64, "overhead_s": np.float64,
+    "write_s": np.float64, "imbalance": np.float64, "status": "str", "verified": np.int8,
+    "start_time": "str", "slurm_job_id": "str",
+}
+
+# How the non-compute ("serial") time of a synthetic run is split over the phase columns.
+SERIAL_PHASE_SHARES = {"distribute_s": 0.4, "collect_s": 0.2, "reduce_s": 0.2, "overhead_s": 0.2}
+OTHER_SHARE = 0.02  # part of wall_s left to "other/idle", so the breakdown plot has all its layers
+
+
+@dataclass
+class SyntheticPoint:
+    """One measured point (label / strategy / threads) over several rank counts."""
+    serial_fraction: float                 # f (strong) or a (weak)
+    label: str = "trig n=1000000"
+    strategy: str = "static"
+    threads: int = 1
+    scaling: str = "strong"
+    ranks: tuple = (1, 2, 4, 8, 16, 24)
+    repetitions: int = 5
+    warmups: int = 1
+    t1: float = 2.0                         # seconds at p = 1
+    noise: float = 0.03                     # relative standard deviation of wall_s
+    tasks: int = 96                         # strong: total tasks; weak: tasks per rank
+    work_units: int = 1_000_000             # strong: total work; weak: work per rank
+    trace: bool = False                     # write trace/* for the first counted repetition at the largest p
+    failed_at: tuple = field(default_factory=tuple)  # rank counts that get one extra run with status "failed"
+
+    @property
+    def point(self) -> str:
+        return f"{self.label} / {self.strategy} / {self.threads}"
+
+
+def model_wall_time(point: SyntheticPoint, p: int) -> float:
+    """Noise-free wall time of the model at p ranks."""
+    a = point.serial_fraction
+    if point.scaling == "weak":
+        return point.t1 * p / (p - a * (p - 1))
+    return point.t1 * (a + (1 - a) / p)
+
+
+def model_serial_share(point: SyntheticPoint, p: int) -> float:
+    """Share of the p-rank wall time spent outside compute, as the model predicts it."""
+    a = point.serial_fraction
+    if point.scaling == "weak":
+        return a  # Gustafson: the serial part is a fixed share of the parallel run
+    return a / (a + (1 - a) / p)
+
+
+def _run_records(point: SyntheticPoint, rng: np.random.Generator):
+    """Yield one dict per run: run-table columns plus the per-rank arrays and trace."""
+    for p in point.ranks:
+        kinds = ["warmup"] * point.warmups + ["counted"] * point.repetitions
+        kinds += ["failed"] * (p in point.failed_at)
+        warmup_number = counted_number = 0
+        for kind in kinds:
+            wall = model_wall_time(point, p) * (1 + rng.normal(0.0, point.noise))
+            if kind == "warmup":
+                wall *= 3.0  # cold caches: far off on purpose, so counting it would show in the tests
+            elif kind == "failed":
+                wall *= 0.1
+            rec = _phase_times(point, p, wall, rng)
+            if kind == "warmup":
+                rec["repetition"], rec["warmup"] = warmup_number, 1
+                warmup_number += 1
+            else:
+                rec["repetition"], rec["warmup"] = counted_number, 0
+                counted_number += 1
+            rec["status"] = "failed" if kind == "failed" else "ok"
+            rec["verified"] = 0 if kind == "failed" else 1
+            rec["message"] = "result did not verify (synthetic)" if kind == "failed" else ""
+            rec["trace"] = point.trace and kind == "counted" and rec["repetition"] == 0 and p == max(point.ranks)
+            yield rec
+
+
+def _phase_times(point: SyntheticPoint, p: int, wall: float, rng: np.random.Generator) -> dict:
+    tasks = point.tasks * p if point.scaling == "weak" else point.tasks
+    work = point.work_units * p if point.scaling == "weak" else point.work_units
+    serial = wall * model_serial_share(point, p)
+    compute_max = (wall - serial) * (1 - OTHER_SHARE)
+    # Per-rank compute times: up to 8 % below the slowest rank.
+    compute = compute_max * (1 - 0.08 * rng.random(p))
+    compute[rng.integers(p)] = compute_max
+    rec = {
+        "ranks": p, "threads": point.threads, "scaling": point.scaling, "tasks": tasks, "work_units": work,
+        "wall_s": wall, "compute_max_s": compute_max, "compute_mean_s": float(compute.mean()),
+        "imbalance": compute_max / float(compute.mean()), "write_s": 0.001,
+        "rank_compute_s": compute,
+    }
+    for phase, share in SERIAL_PHASE_SHARES.items():
+        rec[phase] = serial * share
+    rec["rank_distribute_s"] = rec["distribute_s"] * rng.uniform(0.5, 1.0, p)
+    rec["rank_collect_s"] = rec["collect_s"] * rng.uniform(0.5, 1.0, p)
+    rec["rank_idle_s"] = compute_max - compute
+    rec["rank_tasks_done"] = np.array([len(b) for b in np.array_split(np.arange(tasks), p)], dtype=np.int64)
+    return rec
+
+
+def _trace(rec: dict, threads: int, start_offset: float):
+    """Static blocks of tasks per rank, spread round-robin over threads, back to back."""
+    task, rank, thread, start, end = [], [], [], [], []
+    first = 0
+    for r, (count, busy) in enumerate(zip(rec["rank_tasks_done"], rec["rank_compute_s"])):
+        lane_time = np.full(threads, start_offset)
+        per_task = busy * threads / max(count, 1)
+        for t in range(first, first + count):
+            lane = (t - first) % threads
+            task.append(t), rank.append(r), thread.append(lane)
+            start.append(lane_time[lane]), end.append(lane_time[lane] + per_task)
+            lane_time[lane] += per_task
+        first += count
+    return {"task": np.array(task, np.int64), "rank": np.array(rank, np.int64),
+            "thread": np.array(thread, np.int64), "start_s": np.array(start), "end_s": np.array(end)}
+
+
+def write_synthetic(path, points, seed: int = 0, created: str | None = None, study: str = "synthetic") -> str:
+    """Write `points` (SyntheticPoint list) as one parbench file; returns the path."""
+    rng = np.random.default_rng(seed)
+    created = created or datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    start = datetime.datetime.fromisoformat(created.replace("Z", "+00:00"))
+    rows = []
+    with h5py.File(path, "w") as f:
+        f.attrs["schema"] = "parbench"
+        f.attrs["schema_version"] = np.int64(1)
+        f.attrs["parbench_version"] = "synthetic"
+        f.attrs["git_commit"] = "unknown"
+        f.attrs["created"] = created
+        for point in points:
+            for rec in _run_records(point, rng):
+                run_id = len(rows) + 1
+                start += datetime.timedelta(seconds=rec["wall_s"] + 0.01)
+                row = {
+                    "run_id": run_id, "group": f"/run/{run_id:06d}", "study": study, "point": point.point,
+                    "workload": point.label.split()[0], "label": point.label, "strategy": point.strategy,
+                    "chunk": 0, "chunk_auto": 0, "start_time": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "slurm_job_id": "",
+                }
+                row.update({k: rec[k] for k in RUN_COLUMNS if k in rec})
+                rows.append(row)
+                _write_run_group(f, row, rec, point)
+        _write_run_table(f, rows)
+    return str(path)
+
+
+def _write_run_group(f: h5py.File, row: dict, rec: dict, point: SyntheticPoint):
+    g = f.create_group(row["group"])
+    for name, dtype in RUN_COLUMNS.items():
+        g.attrs[name] = row[name] if dtype == "str" else dtype(row[name])
+    extra = {"message": rec["message"], "verify_detail": "synthetic data, nothing to verify",
+             "hosts": "synthhost", "slurm_array_task_id": "", "slurm_nodelist": "",
+             "slurm_tasks_per_node": "", "config_path": "synthetic.toml"}
+    for name, value in extra.items():
+        g.attrs[name] = value
+    params = g.create_group("params")
+    params.attrs["n"] = np.int64(row["work_units"])
+    params.attrs["iterations"] = np.int64(1)
+    params.attrs["init"] = "n"
+    g.create_group("strategy_params")
+    g.create_dataset("config_toml", data='[study]\nname = "synthetic"\n', dtype=STRING)
+    p = row["ranks"]
+    ranks = g.create_group("ranks")
+    ranks.create_dataset("host", data=["synthhost"] * p, dtype=STRING)
+    ranks.create_dataset("core", data=np.arange(p, dtype=np.int64)).attrs["units"] = "cpu index"
+    for name in ("distribute_s", "compute_s", "collect_s", "idle_s"):
+        ranks.create_dataset(name, data=np.asarray(rec["rank_" + name], np.float64)).attrs["units"] = "s"
+    ranks.create_dataset("tasks_done", data=rec["rank_tasks_done"]).attrs["units"] = "tasks"
+    g.create_group("result").create_dataset("sum", data=np.float64(1234.5))
+    if rec["trace"]:
+        trace = g.create_group("trace")
+        for name, data in _trace(rec, point.threads, rec["distribute_s"]).items():
+            d = trace.create_dataset(name, data=data)
+            if name.endswith("_s"):
+                d.attrs["units"] = "s"
+
+
+def _write_run_table(f: h5py.File, rows: list):
+    runs = f.create_group("runs")
+    for name, dtype in RUN_COLUMNS.items():
+        values = [r[name] for r in rows]
+        if dtype == "str":
+            runs.create_dataset(name, data=values, dtype=STRING)
+        else:
+            runs.create_dataset(name, data=np.array(values, dtype=dtype))
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("output", help="HDF5 file to write")
+    ap.add_argument("--f", type=float, nargs="+", default=[0.05],
+                    help="serial fraction(s); one point per value (default 0.05)")
+    ap.add_argument("--scaling", choices=("strong", "weak"), default="strong")
+    ap.add_argument("--ranks", default="1,2,4,8,16,24", help="comma-separated rank counts")
+    ap.add_argument("--reps", type=int, default=5, help="counted repetitions per rank count")
+    ap.add_argument("--noise", type=float, default=0.03, help="relative noise of wall_s (default 0.03)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--trace", action="store_true", help="write a task trace for the largest rank count")
+    args = ap.parse_args(argv)
+    ranks = tuple(int(r) for r in args.ranks.split(","))
+    points = [SyntheticPoint(serial_fraction=f, label=f"trig f={f:g}", scaling=args.scaling, ranks=ranks,
+                             repetitions=args.reps, noise=args.noise, trace=args.trace) for f in args.f]
+    print(write_synthetic(args.output, points, seed=args.seed))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,10 @@
+"""Analysis of parbench result files (docs/hdf5-schema.md, schema version 1).
+
+Modules, in the order the report uses them:
+  loader   -- open and validate files, load the run table and per-run data
+  scaling  -- per point and rank count: median times, speedup, efficiency, Karp-Flatt, baseline
+  fitting  -- Amdahl (strong) and Gustafson (weak) fits with 95 % intervals
+  plots    -- one PNG per view
+  summary  -- summary.csv and summary.md
+  cli      -- the `report.py` command line
+"""

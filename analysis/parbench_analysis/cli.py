@@ -1,0 +1,70 @@
+"""`report.py FILE... -o DIR`: plots and a summary for every point in the given result files."""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+
+from .loader import InputError, load_results
+from .scaling import analyse
+from .summary import fit_sentence, write_summary
+
+EXIT_INPUT_ERROR = 2
+
+
+def folder_name(point: str) -> str:
+    """`trig n=1e6 / static / 1` -> `trig_n_1e6__static__1`: readable, shell-safe, one folder per point."""
+    parts = [re.sub(r"[^A-Za-z0-9.+-]+", "_", part.strip()).strip("_") for part in point.split("/")]
+    return "__".join(p for p in parts if p) or "point"
+
+
+def _unique_folder_names(points) -> dict:
+    names, used = {}, set()
+    for point in points:
+        name, n = folder_name(point), 2
+        while name in used:  # two points that differ only in punctuation
+            name, n = f"{folder_name(point)}-{n}", n + 1
+        used.add(name)
+        names[point] = name
+    return names
+
+
+def _parse_args(argv):
+    ap = argparse.ArgumentParser(prog="report.py", description=__doc__)
+    ap.add_argument("files", nargs="+", metavar="FILE", help="parbench HDF5 result files (schema version 1)")
+    ap.add_argument("-o", "--output", required=True, metavar="DIR", help="folder for plots and summary")
+    return ap.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = _parse_args(argv)
+    try:
+        runs = load_results(args.files)
+    except InputError as exc:
+        print(f"error: {exc.path}: {exc.what}", file=sys.stderr)
+        return EXIT_INPUT_ERROR
+    try:
+        os.makedirs(args.output, exist_ok=True)
+    except OSError as exc:
+        print(f"error: {args.output}: cannot create the output folder ({exc.strerror})", file=sys.stderr)
+        return EXIT_INPUT_ERROR
+
+    from .plots import plot_point  # matplotlib only once the inputs are known to be good
+
+    analyses = analyse(runs)
+    folders = _unique_folder_names(a.point for a in analyses)
+    for a in analyses:
+        out_dir = os.path.join(args.output, folders[a.point])
+        if a.table.empty:
+            print(f"{a.point}: skipped, {a.no_fit_reason}")
+            continue
+        written = plot_point(a, out_dir)
+        ps = ", ".join(str(p) for p in a.ps)
+        print(f"{a.point}: p = {ps}; {a.baseline_short()}; {fit_sentence(a)}")
+        print(f"  {len(written)} plots in {out_dir}/")
+    csv_path, md_path = write_summary(analyses, args.output, folders, args.files)
+    plotted = sum(not a.table.empty for a in analyses)
+    print(f"plots: {os.path.join(args.output, '<point>', '*.png')} ({plotted} point folder{'s' * (plotted != 1)})")
+    print(f"summary: {csv_path} and {md_path}")
+    return 0

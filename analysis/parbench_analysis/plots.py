@@ -1,0 +1,259 @@
+"""One PNG per view of a point. Every figure names the point, host and date, and labels its axes with units."""
+from __future__ import annotations
+
+import os
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only; no display on batch nodes
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator  # noqa: E402
+
+from .loader import read_rank_dataset, read_trace  # noqa: E402
+from .scaling import SERIAL_MEASURED_DEFINITION, PointAnalysis  # noqa: E402
+
+PHASES = [  # run-table column, legend label; stacked bottom to top
+    ("compute_max_s", "compute (slowest rank)"),
+    ("distribute_s", "distribute"),
+    ("collect_s", "collect"),
+    ("reduce_s", "reduce"),
+    ("overhead_s", "overhead"),
+]
+DPI = 110
+PLAIN_NUMBER = FuncFormatter(lambda v, _: f"{v:g}")
+
+
+FIG_HEIGHT_IN = 4.8
+
+
+def _figure(a: PointAnalysis, view: str, ncols: int = 1, extra: str = ""):
+    """Figure with a header: what is shown and for which point, then host, date and how to read it."""
+    fig, axes = plt.subplots(1, ncols, figsize=(6.4 * ncols if ncols > 1 else 7.2, FIG_HEIGHT_IN), squeeze=False)
+    threads = f"{a.threads} thread{'s' if a.threads != 1 else ''}/rank"
+    lines = [f"host: {a.hosts or 'unknown'} · created {a.created or 'unknown'}"] + ([extra] if extra else [])
+    top_in = 0.08
+    fig.text(0.5, 1 - top_in / FIG_HEIGHT_IN, f"{view} — {a.label} · {a.strategy} · {threads} ({a.scaling} scaling)",
+             ha="center", va="top", fontsize=11)
+    top_in += 0.24
+    fig.text(0.5, 1 - top_in / FIG_HEIGHT_IN, "\n".join(lines), ha="center", va="top", fontsize=8, color="0.3")
+    top_in += 0.16 * len(lines) + 0.05
+    fig.header_fraction = top_in / FIG_HEIGHT_IN  # the axes go below this; see _save
+    return fig, axes[0]
+
+
+def _save(fig, out_dir: str, name: str) -> str:
+    fig.tight_layout(rect=(0, 0, 1, 1 - fig.header_fraction))
+    path = os.path.join(out_dir, name)
+    fig.savefig(path, dpi=DPI)
+    plt.close(fig)
+    return path
+
+
+def _p_axis(ax, ps, label: str = "ranks p"):
+    """log2 axis when p spans more than a factor of 8; ticks at the measured rank counts either way."""
+    ps = np.asarray(ps)
+    if ps.max() / ps.min() > 8:
+        ax.set_xscale("log", base=2)
+    ax.xaxis.set_major_locator(FixedLocator(ps))
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.xaxis.set_major_formatter(PLAIN_NUMBER)
+    ax.set_xlabel(label)
+
+
+def _legend(ax, **kwargs):
+    if ax.get_legend_handles_labels()[0]:  # a panel may have nothing labelled (no fit, single p)
+        ax.legend(**kwargs)
+
+
+def _p_grid(ps):
+    return np.geomspace(ps.min(), ps.max(), 200) if ps.max() > ps.min() else ps
+
+
+def _speedup_label(a: PointAnalysis) -> str:
+    if a.weak:
+        p0 = a.baseline_p
+        return "scaled speedup (W(p)/T(p)) / (W(1)/T(1))" if p0 == 1 else \
+            f"scaled speedup {p0}·(W(p)/T(p)) / (W({p0})/T({p0}))"
+    return "speedup S(p) = T(1)/T(p)" if a.baseline_p == 1 else f"speedup S(p) = {a.baseline_p}·T({a.baseline_p})/T(p)"
+
+
+def _fit_label(a: PointAnalysis) -> str:
+    model = "Amdahl" if a.fit.model == "amdahl" else "Gustafson"
+    return f"{model} fit, {a.fit.describe()}"
+
+
+def plot_speedup(a: PointAnalysis, out_dir: str) -> str:
+    t, ps = a.table, a.ps
+    reps = sorted({int(t["n"].min()), int(t["n"].max())})
+    fig, (ax,) = _figure(a, "Scaled speedup" if a.weak else "Speedup",
+                         extra=f"T = median wall_s over {'–'.join(map(str, reps))} repetitions per p, "
+                               f"bars min–max · {a.baseline_short()}")
+    ax.errorbar(ps, t["S"], yerr=[t["S"] - t["S_lo"], t["S_hi"] - t["S"]], fmt="o", capsize=3,
+                color="C0", label="measured (median, min–max)")
+    ax.plot(ps, ps, "--", color="0.5", label="ideal S = p")
+    if a.fit:
+        grid = _p_grid(ps)
+        ax.plot(grid, a.fitted_speedup(grid), "-", color="C1", label=_fit_label(a))
+    _p_axis(ax, ps)
+    if ps.max() / ps.min() > 8:
+        ax.set_yscale("log", base=2)
+        ax.yaxis.set_major_formatter(PLAIN_NUMBER)
+    ax.set_ylabel(_speedup_label(a) + "  [×]")
+    ax.grid(True, which="major", alpha=0.3)
+    _legend(ax, fontsize=8, loc="upper left")
+    return _save(fig, out_dir, "speedup.png")
+
+
+def plot_efficiency(a: PointAnalysis, out_dir: str) -> str:
+    t, ps = a.table, a.ps
+    fig, (ax,) = _figure(a, "Efficiency", extra=f"E(p) = S(p)/p · {a.baseline_short()}")
+    ax.errorbar(ps, t["E"], yerr=[t["E"] - t["E_lo"], t["E_hi"] - t["E"]], fmt="o-", capsize=3,
+                color="C0", label="measured (median, min–max)")
+    ax.axhline(1.0, ls="--", color="0.5", label="ideal E = 1")
+    if a.fit:
+        grid = _p_grid(ps)
+        ax.plot(grid, a.fitted_speedup(grid) / grid, "-", color="C1", label=_fit_label(a))
+    _p_axis(ax, ps)
+    ax.set_ylim(0, max(1.1, float(t["E_hi"].max()) * 1.05))
+    ax.set_ylabel("efficiency E(p) = S(p)/p  [fraction]")
+    ax.grid(True, alpha=0.3)
+    _legend(ax, fontsize=8, loc="lower left")
+    return _save(fig, out_dir, "efficiency.png")
+
+
+def plot_serial_fraction(a: PointAnalysis, out_dir: str) -> str:
+    """Left: fitted fraction with its interval next to per-p estimates (Karp-Flatt, or Gustafson's per-p α).
+    Right: the measured non-compute share of wall time next to what the fitted model predicts for it."""
+    t, ps = a.table, a.ps
+    fig, (left, right) = _figure(a, "Gustafson serial fraction" if a.weak else "Amdahl serial fraction", ncols=2,
+                                 extra=f"measured serial share = {SERIAL_MEASURED_DEFINITION} · {a.baseline_short()}")
+    symbol = "α" if a.weak else "f"
+    if a.fit:
+        left.axhline(a.fit.fraction, color="C1", label=f"fit: {a.fit.describe()}")
+        if np.isfinite(a.fit.lo):
+            left.axhspan(a.fit.lo, a.fit.hi, color="C1", alpha=0.2, label="95 % interval")
+    else:
+        left.text(0.5, 0.5, f"no fit:\n{a.no_fit_reason}", transform=left.transAxes, ha="center", va="center",
+                  fontsize=8, wrap=True)
+    per_p = t["alpha_per_p"] if a.weak else t["karp_flatt"]
+    if not per_p.notna().any():
+        pass  # a single rank count, or only the baseline: nothing to estimate per p
+    elif a.weak:
+        left.plot(ps, t["alpha_per_p"], "s", color="C2", label="per-p α(p) = (p − S)/(p − 1)")
+    else:
+        left.plot(ps, t["karp_flatt"], "s", color="C2", label="Karp–Flatt e(p) = (1/S − 1/p)/(1 − 1/p)")
+    _p_axis(left, ps)
+    left.set_ylabel(f"serial fraction {symbol}  [fraction of {'the p-rank' if a.weak else 'the 1-rank'} time]")
+    low, high = left.get_ylim()
+    if a.fit:
+        high = max(high, (a.fit.hi if np.isfinite(a.fit.lo) else a.fit.fraction) * 1.1)
+    left.set_ylim(min(0.0, low), high)
+    left.set_title("fit and per-p estimates", fontsize=9)
+    left.grid(True, alpha=0.3)
+    _legend(left, fontsize=7, loc="best")
+
+    right.plot(ps, t["serial_measured"], "o", color="C0", label="measured from phase timings")
+    if a.fit:
+        grid = _p_grid(ps)
+        if a.weak:
+            predicted, how = np.full_like(grid, a.fit.fraction), "α"
+        else:
+            f = a.fit.fraction
+            predicted, how = f / (f + (1 - f) / grid), "f / (f + (1 − f)/p)"
+        right.plot(grid, predicted, "-", color="C1", label=f"fitted model: {how}")
+    _p_axis(right, ps)
+    right.set_ylim(0, max(0.05, float(np.nanmax(t["serial_measured"])) * 1.2, a.fit.fraction * 1.2 if a.fit else 0))
+    right.set_ylabel("serial share of the p-rank wall time  [fraction]")
+    right.set_title("non-compute share of wall_s", fontsize=9)
+    right.grid(True, alpha=0.3)
+    _legend(right, fontsize=7, loc="best")
+    return _save(fig, out_dir, "gustafson.png" if a.weak else "amdahl.png")
+
+
+def plot_breakdown(a: PointAnalysis, out_dir: str) -> str:
+    ps = a.ps
+    median_runs = [a.median_run(p) for p in ps]
+    layers = {label: np.array([r[col] for r in median_runs]) for col, label in PHASES}
+    wall = np.array([r["wall_s"] for r in median_runs])
+    layers["other/idle (rest of wall_s)"] = np.clip(wall - sum(layers.values()), 0, None)
+    fig, (absolute, share) = _figure(a, "Time per phase", ncols=2,
+                                     extra="the median-wall_s repetition at each p; phase columns of the run table")
+    x = np.arange(len(ps))
+    bottom_abs, bottom_share = np.zeros(len(ps)), np.zeros(len(ps))
+    for i, (label, values) in enumerate(layers.items()):
+        absolute.bar(x, values, bottom=bottom_abs, color=f"C{i}", label=label)
+        share.bar(x, 100 * values / wall, bottom=bottom_share, color=f"C{i}")
+        bottom_abs += values
+        bottom_share += 100 * values / wall
+    for ax in (absolute, share):
+        ax.set_xticks(x, [str(p) for p in ps])
+        ax.set_xlabel("ranks p")
+        ax.grid(True, axis="y", alpha=0.3)
+    absolute.set_ylabel("time  [s]")
+    absolute.set_title("seconds", fontsize=9)
+    share.set_ylabel("share of wall_s  [%]")
+    share.set_ylim(0, 100)
+    share.set_title("share of wall time", fontsize=9)
+    absolute.set_ylim(0, bottom_abs.max() * 1.3)  # headroom for the legend above the bars
+    _legend(absolute, fontsize=7, loc="upper center", ncol=3)
+    return _save(fig, out_dir, "breakdown.png")
+
+
+def plot_balance(a: PointAnalysis, out_dir: str) -> str | None:
+    p = int(a.ps.max())
+    run = a.median_run(p)
+    compute = read_rank_dataset(run["file"], run["group"], "compute_s")
+    if compute is None:
+        return None
+    fig, (ax,) = _figure(a, "Load balance",
+                         extra=f"p = {p}, repetition {int(run['repetition'])} (median wall_s) · ranks/compute_s")
+    ranks = np.arange(len(compute))
+    ax.bar(ranks, compute, color="C0")
+    ax.axhline(compute.mean(), ls="--", color="C1")
+    ax.set_title(f"imbalance max/mean = {compute.max() / compute.mean():.3f} · "
+                 f"dashed line: mean {compute.mean():.3g} s", fontsize=9)
+    ax.set_xlabel("rank")
+    ax.set_ylabel("compute time  [s]")
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=min(len(ranks), 16), integer=True))
+    ax.set_xlim(-0.6, len(ranks) - 0.4)
+    ax.grid(True, axis="y", alpha=0.3)
+    return _save(fig, out_dir, "balance.png")
+
+
+def plot_timeline(a: PointAnalysis, out_dir: str) -> str | None:
+    run = a.traced_run()
+    if run is None:
+        return None
+    trace = read_trace(run["file"], run["group"])
+    if trace is None or trace.empty:
+        return None
+    threads = max(int(trace["thread"].max()) + 1, 1)
+    fig, (ax,) = _figure(a, "Task timeline",
+                         extra=f"p = {int(run['ranks'])}, repetition {int(run['repetition'])}, "
+                               f"{len(trace)} tasks; colour = task id")
+    colours = plt.get_cmap("viridis")(trace["task"] / max(int(trace["task"].max()), 1))
+    lane_height = 0.8 / threads
+    edge = "white" if len(trace) <= 2000 else "none"  # task boundaries, while they are still visible
+    for (rank, thread), lane in trace.groupby(["rank", "thread"]):
+        y = rank - 0.4 + thread * lane_height
+        ax.broken_barh(list(zip(lane["start_s"], lane["end_s"] - lane["start_s"])), (y, lane_height * 0.9),
+                       facecolors=colours[lane.index.to_numpy()], edgecolor=edge, linewidth=0.3)
+    ranks = np.arange(int(trace["rank"].max()) + 1)
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=min(len(ranks), 16), integer=True))
+    ax.set_ylim(ranks[-1] + 0.5, -0.5)  # rank 0 on top
+    ax.set_ylabel("rank" + (f" (lanes = {threads} threads)" if threads > 1 else ""))
+    ax.set_xlabel("time since the run's start barrier  [s]")
+    ax.axvline(run["wall_s"], ls=":", color="0.4", label=f"wall_s = {run['wall_s']:.3g} s")
+    ax.set_xlim(left=0)
+    _legend(ax, fontsize=8, loc="lower right")
+    ax.grid(True, axis="x", alpha=0.3)
+    return _save(fig, out_dir, "timeline.png")
+
+
+def plot_point(a: PointAnalysis, out_dir: str) -> list[str]:
+    """Every plot that applies to the point; returns the files written."""
+    os.makedirs(out_dir, exist_ok=True)
+    written = [plot_speedup(a, out_dir), plot_efficiency(a, out_dir), plot_serial_fraction(a, out_dir),
+               plot_breakdown(a, out_dir), plot_balance(a, out_dir), plot_timeline(a, out_dir)]
+    return [w for w in written if w]

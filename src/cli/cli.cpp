@@ -1,0 +1,143 @@
+#include "cli/cli.hpp"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <boost/mpi/environment.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
+#include "config/study.hpp"
+#include "core/error.hpp"
+#include "core/version.hpp"
+#include "output/hdf5_reader.hpp"
+#include "output/merge.hpp"
+#include "run/study_runner.hpp"
+#include "strategies/strategy.hpp"
+#include "workloads/registry.hpp"
+
+#ifndef PARBENCH_SOURCE_DIR
+#define PARBENCH_SOURCE_DIR "."
+#endif
+
+namespace parbench::cli {
+namespace {
+
+// The rank this process will have, known before MPI_Init from the launcher's environment: only rank 0 prints
+// command-line errors, so a typo under `mpirun -np 24` gives one line, not 24.
+int launch_rank() {
+  for (const char* name : {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK", "SLURM_PROCID"}) {
+    if (const char* v = std::getenv(name)) return std::atoi(v);
+  }
+  return 0;
+}
+
+void print_list() {
+  std::printf("Workloads (config: [[workload]] kind = \"...\"):\n");
+  for (const workloads::WorkloadEntry& w : workloads::registry()) {
+    std::printf("\n  %s — %s\n", w.name.c_str(), w.description.c_str());
+    for (const config::ParamSpec& p : w.params) std::printf("      %s\n", config::describe(p).c_str());
+    std::printf("      label (string, optional): name of this entry in results (default: kind and changed parameters)\n");
+  }
+  std::printf("\nStrategies (config: [[strategy]] kind = \"...\"):\n");
+  for (const strategies::StrategyEntry& s : strategies::registry()) {
+    std::printf("\n  %s — %s\n", s.name.c_str(), s.description.c_str());
+    for (const config::ParamSpec& p : s.params) std::printf("      %s\n", config::describe(p).c_str());
+  }
+  std::printf("\nStudy (config: [study]):\n");
+  for (const config::ParamSpec& p : config::study_params()) std::printf("      %s\n", config::describe(p).c_str());
+}
+
+int run_report(const std::vector<std::string>& files, const std::string& out_dir) {
+  const std::string script = std::string(PARBENCH_SOURCE_DIR) + "/analysis/report.py";
+  std::vector<std::string> args = {"/usr/bin/python3", script};
+  args.insert(args.end(), files.begin(), files.end());
+  args.insert(args.end(), {"-o", out_dir});
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    execv(argv[0], argv.data());
+    std::fprintf(stderr, "error: cannot run %s: %s\n", argv[0], std::strerror(errno));
+    _exit(kExitUserError);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"parbench — parallel scaling studies of classic workloads over MPI, written to HDF5"};
+  app.set_version_flag("--version", std::string("parbench ") + kVersion + " (" + kGitCommit + ")");
+  app.require_subcommand(1);
+
+  app.add_subcommand("list", "every workload and strategy with its parameters, types and defaults");
+
+  auto* run = app.add_subcommand("run", "run a study (under mpirun or srun; rank 0 writes the HDF5 file)");
+  run::RunOptions run_options;
+  run_options.output = "results/parbench.h5";
+  run->add_option("config", run_options.config_path, "study config (TOML)")->required();
+  run->add_option("-o,--output", run_options.output, "HDF5 file to append the runs to")->capture_default_str();
+  run->add_flag("--resume", run_options.resume,
+                "skip runs of this config already in the output file; continue an interrupted run");
+  run->add_flag("-q,--quiet", run_options.quiet, "no progress lines");
+
+  auto* info = app.add_subcommand("info", "what runs a file holds, with their results and wall times");
+  std::string info_file, format = "table";
+  info->add_option("file", info_file, "parbench HDF5 file")->required();
+  info->add_option("--format", format, "table or json")->check(CLI::IsMember({"table", "json"}))->capture_default_str();
+
+  auto* merge = app.add_subcommand("merge", "join result files of separate jobs into one, without loss");
+  std::vector<std::string> merge_inputs;
+  std::string merge_output;
+  merge->add_option("files", merge_inputs, "parbench HDF5 files")->required();
+  merge->add_option("-o,--output", merge_output, "new merged file")->required();
+
+  auto* report = app.add_subcommand("report", "speedup, efficiency and Amdahl plots (runs analysis/report.py)");
+  std::vector<std::string> report_inputs;
+  std::string report_dir = "results/report";
+  report->add_option("files", report_inputs, "parbench HDF5 files")->required();
+  report->add_option("-o,--output", report_dir, "directory for PNGs and summary")->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    if (launch_rank() == 0) std::fprintf(stderr, "error: command line: %s\n", e.what());
+    return kExitUserError;
+  }
+
+  try {
+    if (app.got_subcommand("list")) {
+      print_list();
+      return 0;
+    }
+    if (app.got_subcommand("info")) {
+      const output::FileSummary file = output::read_summary(info_file);
+      std::cout << (format == "json" ? output::format_json(file) : output::format_table(file));
+      return 0;
+    }
+    if (app.got_subcommand("merge")) {
+      output::merge(merge_inputs, merge_output);
+      std::printf("merged %zu files into %s\n", merge_inputs.size(), merge_output.c_str());
+      return 0;
+    }
+    if (app.got_subcommand("report")) return run_report(report_inputs, report_dir);
+    // run: MPI with the thread level the strategies need (dynamic's dispatcher thread calls MPI while the main
+    // thread computes, never both at once).
+    boost::mpi::environment env(argc, argv, boost::mpi::threading::serialized, true);
+    boost::mpi::communicator world;
+    return run::run_study(world, run_options);
+  } catch (const UserError& e) {
+    if (launch_rank() == 0) std::fprintf(stderr, "error: %s\n", e.what());
+    return kExitUserError;
+  }
+}
+
+}  // namespace parbench::cli

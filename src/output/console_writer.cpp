@@ -1,0 +1,82 @@
+#include "output/console_writer.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "timing/clock.hpp"
+
+namespace parbench::output {
+namespace {
+
+std::string clock_text(double seconds) {
+  const auto s = static_cast<long long>(seconds + 0.5);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld", s / 3600, (s / 60) % 60, s % 60);
+  return buf;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+}  // namespace
+
+ConsoleWriter::ConsoleWriter(bool quiet) : quiet_(quiet), tty_(isatty(STDERR_FILENO) != 0) {}
+
+void ConsoleWriter::begin(const StudyInfo& info) {
+  total_ = info.planned_runs;
+  start_ = timing::now();
+  if (!quiet_)
+    std::fprintf(stderr, "parbench: study \"%s\": %lld runs on %d ranks\n", info.study.name.c_str(),
+                 static_cast<long long>(total_), info.world_size);
+}
+
+void ConsoleWriter::write(const run::RunRecord& r) {
+  ++done_;
+  if (r.status != "ok") failures_.push_back("run " + std::to_string(r.spec.index) + " (" + r.point + ", ranks=" +
+                                            std::to_string(r.spec.ranks) + "): " + r.status + ": " + r.message);
+  if (!r.spec.warmup && r.status == "ok") {
+    if (!walls_.count(r.point)) order_.push_back(r.point);
+    walls_[r.point][r.spec.ranks].push_back(r.wall_s);
+  }
+  if (quiet_) return;
+  const double elapsed = timing::now() - start_;
+  const double eta = done_ > 0 ? elapsed / static_cast<double>(done_) * static_cast<double>(total_ - done_) : 0;
+  char line[512];
+  std::snprintf(line, sizeof line, "[%lld/%lld] %s ranks=%lld %s%lld: %.4g s %s | elapsed %s ETA %s",
+                static_cast<long long>(done_), static_cast<long long>(total_), r.point.c_str(),
+                static_cast<long long>(r.spec.ranks), r.spec.warmup ? "warmup " : "rep ",
+                static_cast<long long>(r.spec.repetition), r.wall_s, r.status.c_str(), clock_text(elapsed).c_str(),
+                clock_text(eta).c_str());
+  if (tty_) {
+    std::fprintf(stderr, "\r\033[K%s", line);
+  } else {
+    std::fprintf(stderr, "parbench: %s\n", line);
+  }
+  std::fflush(stderr);
+}
+
+void ConsoleWriter::finalize() {
+  if (tty_ && !quiet_ && done_ > 0) std::fprintf(stderr, "\n");
+  if (walls_.empty()) return;
+  // Median wall time per point and rank count, with speedup and efficiency against the smallest rank count.
+  std::printf("%-60s %6s %12s %8s %8s\n", "point", "ranks", "median s", "speedup", "effic.");
+  for (const std::string& point : order_) {
+    const auto& by_ranks = walls_[point];
+    const auto& [p0, w0] = *by_ranks.begin();
+    const double t0 = median(w0);
+    for (const auto& [p, w] : by_ranks) {
+      const double s = t0 / median(w) * static_cast<double>(p0);
+      std::printf("%-60s %6lld %12.6f %8.3f %8.3f\n", point.substr(0, 60).c_str(), static_cast<long long>(p),
+                  median(w), s, s / static_cast<double>(p));
+    }
+  }
+  for (const std::string& f : failures_) std::printf("not ok: %s\n", f.c_str());
+  std::fflush(stdout);
+}
+
+}  // namespace parbench::output

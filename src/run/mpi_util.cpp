@@ -1,0 +1,26 @@
+#include "run/mpi_util.hpp"
+
+#include <mpi.h>
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+namespace parbench::run {
+
+bool sleepy_any(const boost::mpi::communicator& comm, bool flag) {
+  int in = flag ? 1 : 0, out = 0;
+  MPI_Request request;
+  MPI_Iallreduce(&in, &out, 1, MPI_INT, MPI_LOR, static_cast<MPI_Comm>(comm), &request);
+  std::chrono::microseconds pause{2};
+  for (;;) {
+    int done = 0;
+    MPI_Test(&request, &done, MPI_STATUS_IGNORE);
+    if (done) break;
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::microseconds{1000});
+  }
+  return out != 0;
+}
+
+}  // namespace parbench::run

@@ -1,0 +1,208 @@
+#include "run/study_runner.hpp"
+
+#include <mpi.h>
+
+#include <boost/mpi/collectives.hpp>
+#include <boost/serialization/string.hpp>
+#include <boost/serialization/vector.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <set>
+
+#include "core/error.hpp"
+#include "core/fault.hpp"
+#include "output/console_writer.hpp"
+#include "output/hdf5_reader.hpp"
+#include "output/hdf5_writer.hpp"
+#include "run/mpi_util.hpp"
+#include "run/runner.hpp"
+#include "run/signals.hpp"
+#include "timing/clock.hpp"
+#include "workloads/registry.hpp"
+
+namespace parbench::run {
+namespace {
+
+namespace mpi = boost::mpi;
+
+// The study as every rank sees it, plus rank 0's view of inputs and the output file.
+struct Prepared {
+  config::Study study;
+  std::vector<config::RunSpec> plan;
+  std::vector<std::optional<workloads::ExternalInputs>> inputs;  // per workload entry (rows on rank 0 only)
+  std::set<std::int64_t> finished;                               // plan indices already in the file (--resume)
+  std::map<std::int64_t, strategies::Checkpoint> checkpoints;    // partial runs to continue (--resume)
+};
+
+std::filesystem::path config_dir(const config::Study& study) {
+  return std::filesystem::path(study.path).parent_path();
+}
+
+// Rank 0: everything that can fail on bad input, before any work starts.
+void prepare_root(const RunOptions& options, int world_size, Prepared& p, output::Hdf5Writer& writer) {
+  p.study = config::load_study(options.config_path);
+  p.plan = config::plan(p.study, world_size);
+  for (const config::EntryConfig& w : p.study.workloads) {
+    const auto workload = workloads::find(w.kind)->make(w.params, config_dir(p.study));
+    p.inputs.push_back(workload->load_inputs());
+  }
+  writer.begin({p.study, static_cast<std::int64_t>(p.plan.size()), world_size});
+  if (!options.resume) return;
+  const std::string hash = output::config_hash(p.study.text);
+  for (const output::StoredRun& s : writer.stored()) {
+    if (s.config_hash != hash) continue;
+    if (s.status == "partial") {
+      p.checkpoints[s.plan_index] = output::read_checkpoint(options.output, s.group);
+    } else {
+      p.finished.insert(s.plan_index);
+      p.checkpoints.erase(s.plan_index);
+    }
+  }
+}
+
+// Every rank gets the study text and input shapes; only rank 0 keeps the input rows.
+void share(const mpi::communicator& world, Prepared& p) {
+  std::string path = p.study.path, text = p.study.text;
+  mpi::broadcast(world, path, 0);
+  mpi::broadcast(world, text, 0);
+  if (world.rank() != 0) {
+    p.study = config::parse_study(text, path);
+    p.plan = config::plan(p.study, world.size());
+    p.inputs.resize(p.study.workloads.size());
+  }
+  for (auto& in : p.inputs) {
+    bool has = in.has_value();
+    mpi::broadcast(world, has, 0);
+    if (!has) continue;
+    if (!in) in.emplace();
+    mpi::broadcast(world, in->items, 0);
+    mpi::broadcast(world, in->input_words, 0);
+    mpi::broadcast(world, in->shared, 0);
+  }
+  std::vector<std::int64_t> finished(p.finished.begin(), p.finished.end());
+  mpi::broadcast(world, finished, 0);
+  p.finished = {finished.begin(), finished.end()};
+  std::vector<std::int64_t> partial;
+  for (const auto& [index, c] : p.checkpoints) partial.push_back(index);
+  mpi::broadcast(world, partial, 0);
+  for (std::int64_t index : partial) {
+    strategies::Checkpoint& c = p.checkpoints[index];
+    mpi::broadcast(world, c.done, 0);
+    mpi::broadcast(world, c.item_out, 0);
+    mpi::broadcast(world, c.task_out, 0);
+  }
+}
+
+// Sub-communicators made once per rank count: the first r ranks of the world. Ranks outside get a null one.
+std::map<std::int64_t, mpi::communicator> make_subcommunicators(const mpi::communicator& world,
+                                                                const std::vector<config::RunSpec>& plan) {
+  std::set<std::int64_t> sizes;
+  for (const config::RunSpec& s : plan) sizes.insert(s.ranks);
+  std::map<std::int64_t, mpi::communicator> comms;
+  for (std::int64_t r : sizes) {
+    MPI_Comm c;
+    MPI_Comm_split(static_cast<MPI_Comm>(world), world.rank() < r ? 0 : MPI_UNDEFINED, world.rank(), &c);
+    if (c != MPI_COMM_NULL) comms.emplace(r, mpi::communicator(c, mpi::comm_take_ownership));
+  }
+  return comms;
+}
+
+// Workload instances, one per entry (and per rank count in weak-scaling studies, where sizes change).
+class Workloads {
+ public:
+  explicit Workloads(const Prepared& p) : p_(p) {}
+  const workloads::Workload& get(const config::RunSpec& spec) {
+    const std::pair<int, std::int64_t> key{spec.workload, p_.study.weak_scaling ? spec.ranks : 0};
+    auto it = cache_.find(key);
+    if (it == cache_.end()) {
+      const config::EntryConfig& w = p_.study.workloads[static_cast<std::size_t>(spec.workload)];
+      auto made = workloads::find(w.kind)->make(config::run_params(p_.study, spec), config_dir(p_.study));
+      if (const auto& in = p_.inputs[static_cast<std::size_t>(spec.workload)]) made->attach_inputs(*in);
+      it = cache_.emplace(key, std::move(made)).first;
+    }
+    return *it->second;
+  }
+
+ private:
+  const Prepared& p_;
+  std::map<std::pair<int, std::int64_t>, std::unique_ptr<workloads::Workload>> cache_;
+};
+
+}  // namespace
+
+int run_study(const mpi::communicator& world, const RunOptions& options) {
+  const bool root = world.rank() == 0;
+  Prepared p;
+  output::Hdf5Writer writer(options.output);
+  std::string error;
+  if (root) {
+    try {
+      prepare_root(options, world.size(), p, writer);
+    } catch (const UserError& e) {
+      error = e.what();
+    }
+  }
+  mpi::broadcast(world, error, 0);
+  if (!error.empty()) {
+    if (root) std::fprintf(stderr, "error: %s\n", error.c_str());
+    return kExitUserError;
+  }
+  share(world, p);
+
+  std::vector<std::string> hosts;
+  mpi::gather(world, timing::host_name(), hosts, 0);
+  const auto comms = make_subcommunicators(world, p.plan);
+  install_stop_handlers();
+  configure_fault(world.rank());
+
+  std::int64_t todo = 0;
+  for (const config::RunSpec& s : p.plan) todo += p.finished.count(s.index) ? 0 : 1;
+  output::ConsoleWriter console(options.quiet);
+  if (root) console.begin({p.study, todo, world.size()});
+
+  Workloads workloads(p);
+  std::map<int, std::unique_ptr<strategies::Strategy>> strategies;
+  strategies::ThreadTeam team;
+  double last_write_s = 0;
+  bool interrupted = false;
+  for (const config::RunSpec& spec : p.plan) {
+    if (p.finished.count(spec.index)) continue;
+    // The run boundary: every rank agrees whether to stop, waiting by sleeping rather than spinning.
+    if (sleepy_any(world, stop_flag().load())) {
+      interrupted = true;
+      break;
+    }
+    set_fault_run(spec.index);
+    const workloads::Workload& workload = workloads.get(spec);
+    auto& strategy = strategies[spec.strategy];
+    if (!strategy) {
+      const config::EntryConfig& s = p.study.strategies[static_cast<std::size_t>(spec.strategy)];
+      strategy = strategies::find(s.kind)->make(s.params);
+    }
+    if (world.rank() >= spec.ranks) continue;
+    const auto& in = p.inputs[static_cast<std::size_t>(spec.workload)];
+    const auto cp = p.checkpoints.find(spec.index);
+    const RunInputs inputs{p.study, spec, workload, *strategy, in ? &in->rows : nullptr, hosts, team, &stop_flag(),
+                           cp == p.checkpoints.end() ? nullptr : &cp->second};
+    std::optional<RunRecord> record = run_one(comms.at(spec.ranks), inputs);
+    if (!root) continue;
+    record->write_s = last_write_s;
+    const double t = timing::now();
+    writer.write(*record);
+    last_write_s = timing::now() - t;
+    console.write(*record);
+  }
+  if (root) {
+    writer.finalize();
+    console.finalize();
+  }
+  if (!interrupted) interrupted = sleepy_any(world, stop_flag().load());
+  if (interrupted && root)
+    std::fprintf(stderr, "parbench: stopped by signal %d; finished runs are in %s; continue with: parbench run %s -o %s --resume\n",
+                 stop_signal(), options.output.c_str(), options.config_path.c_str(), options.output.c_str());
+  return interrupted ? kExitInterrupted : 0;
+}
+
+}  // namespace parbench::run

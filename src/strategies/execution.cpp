@@ -1,0 +1,265 @@
+#include "strategies/execution.hpp"
+
+#include "timing/clock.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <mutex>
+#include <limits>
+
+#include <boost/mpi/collectives.hpp>
+
+#include "core/error.hpp"
+#include "core/fault.hpp"
+
+namespace parbench::strategies {
+namespace {
+
+// Where one task's buffers start inside packed buffers.
+struct PackedTask {
+  std::int64_t task;
+  std::int64_t item_offset;  // in items
+  std::int64_t task_offset;  // in tasks
+};
+
+std::vector<PackedTask> flatten(const workloads::Layout& layout, const std::vector<TaskRange>& ranges) {
+  std::vector<PackedTask> list;
+  std::int64_t items = 0, tasks = 0;
+  for (const TaskRange& r : ranges) {
+    for (std::int64_t t = r.begin; t < r.end; ++t) {
+      list.push_back({t, items, tasks});
+      items += layout.item_count(t);
+      ++tasks;
+    }
+  }
+  return list;
+}
+
+// A task finished before an interruption: its outputs come from the checkpoint.
+void restore(const workloads::Layout& layout, const Checkpoint& c, const workloads::TaskView& view) {
+  std::copy_n(c.item_out.data() + view.item_begin * layout.item_words, (view.item_end - view.item_begin) * layout.item_words,
+              view.item_out);
+  std::copy_n(c.task_out.data() + view.task * layout.task_words, layout.task_words, view.task_out);
+}
+
+}  // namespace
+
+PackedSize packed_size(const workloads::Layout& layout, const std::vector<TaskRange>& ranges) {
+  PackedSize s;
+  for (const TaskRange& r : ranges) {
+    s.tasks += r.end - r.begin;
+    s.items += layout.item_begin(r.end) - layout.item_begin(r.begin);
+  }
+  return s;
+}
+
+std::int64_t compute_ranges(const RunContext& ctx, const std::vector<TaskRange>& ranges, const double* inputs,
+                            Word* item_out, Word* task_out, RankTiming& times, std::vector<TraceEvent>& trace) {
+  const workloads::Layout& layout = ctx.layout;
+  const std::vector<PackedTask> list = flatten(layout, ranges);
+  const auto count = static_cast<std::int64_t>(list.size());
+  std::atomic<std::int64_t> next{0};
+  std::mutex trace_mutex;
+  const double begin = timing::now();
+  // Tasks are handed to threads one at a time in packed order; each thread stops at a task boundary when asked.
+  ctx.team.run([&](int thread) {
+    std::vector<TraceEvent> local;
+    for (;;) {
+      if (ctx.stop && ctx.stop->load(std::memory_order_relaxed)) {
+        break;
+      }
+      const std::int64_t i = next.fetch_add(1, std::memory_order_relaxed);
+      if (i >= count) break;
+      const PackedTask& p = list[static_cast<std::size_t>(i)];
+      const workloads::TaskView view{
+          p.task,
+          layout.item_begin(p.task),
+          layout.item_begin(p.task + 1),
+          layout.input_words ? inputs + p.item_offset * layout.input_words : nullptr,
+          item_out + p.item_offset * layout.item_words,
+          task_out + p.task_offset * layout.task_words,
+      };
+      const double t0 = ctx.trace ? timing::now() : 0.0;
+      if (ctx.checkpoint && ctx.checkpoint->done[static_cast<std::size_t>(p.task)]) {
+        restore(layout, *ctx.checkpoint, view);
+      } else {
+        maybe_fault(p.task);
+        ctx.workload.compute(view);
+      }
+      if (ctx.trace) local.push_back({p.task, thread, t0 - ctx.start_time, timing::now() - ctx.start_time});
+    }
+    if (!local.empty()) {
+      std::lock_guard lock(trace_mutex);
+      trace.insert(trace.end(), local.begin(), local.end());
+    }
+  });
+  times.compute_s += timing::now() - begin;
+  // Every index below `next` was taken, and a taken task is complete: threads check the flag only between tasks
+  // and run() returns after all of them finished their current task. So the done tasks form a packed prefix.
+  const std::int64_t done = std::min(next.load(), count);
+  times.tasks_done += done;
+  return done;
+}
+
+void unpack(const workloads::Layout& layout, const std::vector<TaskRange>& ranges, const Word* item_packed,
+            const Word* task_packed, RunOutput& out) {
+  for (const TaskRange& r : ranges) {
+    const std::int64_t items = layout.item_begin(r.end) - layout.item_begin(r.begin);
+    const std::int64_t tasks = r.end - r.begin;
+    std::copy_n(item_packed, items * layout.item_words, out.item_out.data() + layout.item_begin(r.begin) * layout.item_words);
+    std::copy_n(task_packed, tasks * layout.task_words, out.task_out.data() + r.begin * layout.task_words);
+    std::fill_n(out.done.begin() + r.begin, tasks, std::uint8_t{1});
+    item_packed += items * layout.item_words;
+    task_packed += tasks * layout.task_words;
+  }
+}
+
+void pack_inputs(const workloads::Layout& layout, const std::vector<TaskRange>& ranges, const double* all_inputs,
+                 std::vector<double>& packed) {
+  packed.clear();
+  for (const TaskRange& r : ranges) {
+    const double* first = all_inputs + layout.item_begin(r.begin) * layout.input_words;
+    const double* last = all_inputs + layout.item_begin(r.end) * layout.input_words;
+    packed.insert(packed.end(), first, last);
+  }
+}
+
+void allocate_outputs(const workloads::Layout& layout, RunOutput& out) {
+  out.item_out.assign(static_cast<std::size_t>(layout.items * layout.item_words), 0);
+  out.task_out.assign(static_cast<std::size_t>(layout.tasks * layout.task_words), 0);
+  out.done.assign(static_cast<std::size_t>(layout.tasks), 0);
+}
+
+void idle_barrier(const RunContext& ctx, RankTiming& times) {
+  const double t = timing::now();
+  ctx.comm.barrier();
+  times.idle_s += timing::now() - t;
+}
+
+}  // namespace parbench::strategies
+
+namespace parbench::strategies {
+namespace {
+
+// The first `done` tasks of `ranges`, in packed order.
+std::vector<TaskRange> prefix(const std::vector<TaskRange>& ranges, std::int64_t done) {
+  std::vector<TaskRange> out;
+  for (const TaskRange& r : ranges) {
+    if (done <= 0) break;
+    const std::int64_t n = std::min(done, r.end - r.begin);
+    out.push_back({r.begin, r.begin + n});
+    done -= n;
+  }
+  return out;
+}
+
+std::vector<int> displacements(const std::vector<int>& counts) {
+  std::vector<int> displs(counts.size(), 0);
+  for (std::size_t i = 1; i < counts.size(); ++i) displs[i] = displs[i - 1] + counts[i - 1];
+  return displs;
+}
+
+int as_count(std::int64_t n) {
+  PARBENCH_CHECK(n <= std::numeric_limits<int>::max()) << "a message of " << n << " words exceeds MPI's int count";
+  return static_cast<int>(n);
+}
+
+}  // namespace
+
+void execute_assigned(const RunContext& ctx, RunOutput& out, RankTiming& times,
+                      const std::function<std::vector<TaskRange>(int rank, int ranks)>& assign) {
+  const workloads::Layout& layout = ctx.layout;
+  const int p = ctx.comm.size();
+  const int me = ctx.comm.rank();
+  const bool root = me == 0;
+
+  // Distribute: descriptors (begin, end pairs) of each rank's ranges, then the input rows that must travel.
+  double t = timing::now();
+  std::vector<std::vector<TaskRange>> all;
+  std::vector<int> desc_counts(static_cast<std::size_t>(p));
+  std::vector<std::int64_t> desc_send;
+  if (root) {
+    for (int r = 0; r < p; ++r) {
+      all.push_back(assign(r, p));
+      desc_counts[static_cast<std::size_t>(r)] = as_count(2 * static_cast<std::int64_t>(all.back().size()));
+      for (const TaskRange& range : all.back()) desc_send.insert(desc_send.end(), {range.begin, range.end});
+    }
+  }
+  boost::mpi::broadcast(ctx.comm, desc_counts.data(), p, 0);
+  std::vector<std::int64_t> desc(static_cast<std::size_t>(desc_counts[static_cast<std::size_t>(me)]));
+  boost::mpi::scatterv(ctx.comm, desc_send.data(), desc_counts, displacements(desc_counts), desc.data(),
+                       desc_counts[static_cast<std::size_t>(me)], 0);
+  std::vector<TaskRange> mine;
+  for (std::size_t i = 0; i + 1 < desc.size(); i += 2) mine.push_back({desc[i], desc[i + 1]});
+  const PackedSize size = packed_size(layout, mine);
+
+  std::vector<double> inputs;
+  if (layout.input_words > 0) {
+    std::vector<double> send;
+    std::vector<int> counts(static_cast<std::size_t>(p));
+    if (root) {
+      for (int r = 0; r < p; ++r) {
+        std::vector<double> packed;
+        pack_inputs(layout, all[static_cast<std::size_t>(r)], ctx.inputs->data(), packed);
+        counts[static_cast<std::size_t>(r)] = as_count(static_cast<std::int64_t>(packed.size()));
+        send.insert(send.end(), packed.begin(), packed.end());
+      }
+    }
+    inputs.resize(static_cast<std::size_t>(size.items * layout.input_words));
+    boost::mpi::scatterv(ctx.comm, send.data(), counts, displacements(counts), inputs.data(),
+                         as_count(size.items * layout.input_words), 0);
+  }
+  times.distribute_s += timing::now() - t;
+
+  // Compute into packed buffers.
+  std::vector<Word> item_packed(static_cast<std::size_t>(size.items * layout.item_words));
+  std::vector<Word> task_packed(static_cast<std::size_t>(size.tasks * layout.task_words));
+  const std::int64_t done = compute_ranges(ctx, mine, inputs.empty() ? nullptr : inputs.data(), item_packed.data(),
+                                           task_packed.data(), times, out.trace);
+  const std::vector<TaskRange> finished = prefix(mine, done);
+  const PackedSize fsize = packed_size(layout, finished);
+
+  // Waiting for the slowest rank is idle time, not collection.
+  idle_barrier(ctx, times);
+
+  // Collect: how much each rank finished, then the packed outputs.
+  t = timing::now();
+  std::vector<std::int64_t> done_per_rank;
+  boost::mpi::gather(ctx.comm, done, done_per_rank, 0);
+  std::vector<int> item_counts(static_cast<std::size_t>(p)), task_counts(static_cast<std::size_t>(p));
+  std::vector<std::vector<TaskRange>> finished_all;
+  if (root) {
+    allocate_outputs(layout, out);
+    for (int r = 0; r < p; ++r) {
+      finished_all.push_back(prefix(all[static_cast<std::size_t>(r)], done_per_rank[static_cast<std::size_t>(r)]));
+      const PackedSize s = packed_size(layout, finished_all.back());
+      item_counts[static_cast<std::size_t>(r)] = as_count(s.items * layout.item_words);
+      task_counts[static_cast<std::size_t>(r)] = as_count(s.tasks * layout.task_words);
+    }
+  }
+  std::vector<Word> item_all, task_all;
+  if (root) {
+    item_all.resize(static_cast<std::size_t>(layout.items * layout.item_words));
+    task_all.resize(static_cast<std::size_t>(layout.tasks * layout.task_words));
+  }
+  if (layout.item_words > 0)
+    boost::mpi::gatherv(ctx.comm, item_packed.data(), as_count(fsize.items * layout.item_words), item_all.data(),
+                        item_counts, displacements(item_counts), 0);
+  if (layout.task_words > 0)
+    boost::mpi::gatherv(ctx.comm, task_packed.data(), as_count(fsize.tasks * layout.task_words), task_all.data(),
+                        task_counts, displacements(task_counts), 0);
+  if (root) {
+    const Word* ip = item_all.data();
+    const Word* tp = task_all.data();
+    for (const std::vector<TaskRange>& ranges : finished_all) {
+      unpack(layout, ranges, ip, tp, out);
+      const PackedSize s = packed_size(layout, ranges);
+      ip += s.items * layout.item_words;
+      tp += s.tasks * layout.task_words;
+    }
+  }
+  times.collect_s += timing::now() - t;
+}
+
+}  // namespace parbench::strategies

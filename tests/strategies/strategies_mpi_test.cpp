@@ -1,0 +1,169 @@
+// Every strategy × every workload × chunk sizes (1, 7, more than the tasks) × threads (1, 2), run under mpiexec at
+// 1–4 ranks: rank 0's reduced result must equal the serial reference bit for bit.
+#include <gtest/gtest.h>
+#include <toml++/toml.h>
+#include <unistd.h>
+
+#include <boost/mpi/collectives.hpp>
+#include <boost/serialization/string.hpp>
+#include <boost/serialization/vector.hpp>
+#include <boost/mpi/communicator.hpp>
+#include <cmath>
+#include <cstring>
+
+#include "output/h5.hpp"
+#include "strategies/strategy.hpp"
+#include "timing/clock.hpp"
+#include "workloads/registry.hpp"
+#include "workloads/serial_run.hpp"
+
+namespace parbench::strategies {
+namespace {
+
+namespace mpi = boost::mpi;
+
+config::Params strategy_params(const StrategyEntry& e, std::int64_t chunk) {
+  config::Params p = config::defaults(e.params);
+  for (const config::ParamSpec& s : e.params)
+    if (s.name == "chunk" || s.name == "min_chunk") p.set(s.name, chunk);
+  return p;
+}
+
+config::Params tiny(const workloads::WorkloadEntry& e, std::int64_t tasks) {
+  config::Params p = config::defaults(e.params);
+  for (const config::ParamSpec& s : e.params)
+    if (s.scales_with_ranks) p.set(s.name, std::int64_t{23});
+  if (e.name == "monte_carlo_pi") p.set("darts", std::int64_t{1001});
+  if (e.name == "nth_prime") p.set("first", std::int64_t{100});
+  p.set("tasks", tasks);
+  return p;
+}
+
+// Bits of a result, for exact comparison.
+std::string bits(const workloads::Result& r) {
+  std::string s;
+  for (const auto& [name, v] : r.scalars) {
+    s += name + "=";
+    std::visit([&](const auto& x) {
+      using T = std::decay_t<decltype(x)>;
+      if constexpr (std::is_same_v<T, std::string>) s += x;
+      else s.append(reinterpret_cast<const char*>(&x), sizeof x);
+    }, v);
+  }
+  for (const auto& [name, a] : r.arrays) {
+    s += name + ":";
+    std::visit([&](const auto& d) { s.append(reinterpret_cast<const char*>(d.data()), d.size() * sizeof d[0]); },
+               a.data);
+  }
+  return s;
+}
+
+struct Outcome {
+  workloads::Result result;
+  std::int64_t tasks_done_total = 0;
+};
+
+Outcome run(const Strategy& strategy, const workloads::Workload& w, int threads,
+            const std::vector<double>* inputs = nullptr) {
+  mpi::communicator world;
+  ThreadTeam team;
+  team.resize(threads);
+  const RunContext ctx{world, w, w.layout(), inputs, team, timing::now(), true, nullptr, nullptr};
+  RunOutput out;
+  RankTiming times;
+  world.barrier();
+  strategy.execute(ctx, out, times);
+  Outcome o;
+  mpi::reduce(world, times.tasks_done, o.tasks_done_total, std::plus<>(), 0);
+  if (world.rank() == 0) {
+    for (std::uint8_t d : out.done) EXPECT_EQ(d, 1);
+    o.result = w.reduce(out.item_out, out.task_out);
+    EXPECT_EQ(static_cast<std::int64_t>(out.trace.size()), times.tasks_done);
+  }
+  return o;
+}
+
+TEST(Strategies, EveryStrategyMatchesTheSerialReferenceBitForBit) {
+  mpi::communicator world;
+  for (const workloads::WorkloadEntry& we : workloads::registry()) {
+    for (std::int64_t tasks : {1, 2, 7, 11}) {  // fewer tasks than ranks, and not divisible by them
+      const auto w = we.make(tiny(we, tasks), ".");
+      const std::string expected = bits(workloads::testing::run_serial(*w).result);
+      for (const StrategyEntry& se : registry()) {
+        for (std::int64_t chunk : {1, 7, 1000}) {
+          for (int threads : {1, 2}) {
+            const auto s = se.make(strategy_params(se, chunk));
+            const Outcome o = run(*s, *w, threads);
+            if (world.rank() == 0) {
+              EXPECT_EQ(bits(o.result), expected)
+                  << we.name << " tasks=" << tasks << " " << se.name << " chunk=" << chunk << " threads=" << threads;
+              EXPECT_EQ(o.tasks_done_total, w->layout().tasks);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST(Strategies, DynamicAutoChunkMatchesAndRecordsItsChoice) {
+  mpi::communicator world;
+  const auto* we = workloads::find("trig");
+  const auto w = we->make(workloads::testing::params_for(*we, "n = 5000\niterations = 3\ntasks = 500"), ".");
+  const auto s = find("dynamic")->make(config::defaults(find("dynamic")->params));
+  EXPECT_TRUE(s->chunk_auto());
+  const Outcome o = run(*s, *w, 1);
+  if (world.rank() == 0) {
+    EXPECT_EQ(bits(o.result), bits(workloads::testing::run_serial(*w).result));
+  }
+}
+
+// Inputs that travel: gauss_fit spectra from a user's HDF5 file, read on rank 0 and sent with the tasks.
+TEST(Strategies, UserInputsTravelWithTheTasks) {
+  mpi::communicator world;
+  std::string path;
+  if (world.rank() == 0) {
+    path = "/tmp/parbench-strategies-test-" + std::to_string(getpid()) + ".h5";
+    h5::silence_hdf5_errors();
+    h5::Object f = h5::create_file(path);
+    const int fits = 13, points = 50;
+    std::vector<double> y, x;
+    for (int j = 0; j < points; ++j) x.push_back(-5.0 + 10.0 * j / (points - 1));
+    for (int i = 0; i < fits; ++i)
+      for (int j = 0; j < points; ++j) {
+        const double d = x[j] - 0.1 * i;
+        y.push_back((1.0 + 0.1 * i) * std::exp(-d * d / (2 * 0.8 * 0.8)) + 0.01 * std::sin(7.0 * j + i));
+      }
+    h5::write(f.id(), "y", y, {fits, points});
+    h5::write(f.id(), "x", x, {points});
+  }
+  mpi::broadcast(world, path, 0);
+  const auto* we = workloads::find("gauss_fit");
+  const auto params = workloads::testing::params_for(
+      *we, "input = '" + path + "'\ndataset = '/y'\nx_dataset = '/x'\ntasks = 5");
+  auto w = we->make(params, ".");
+  std::optional<workloads::ExternalInputs> in;
+  if (world.rank() == 0) in = w->load_inputs();
+  workloads::ExternalInputs shape;
+  if (world.rank() == 0) shape = *in;
+  mpi::broadcast(world, shape.items, 0);
+  mpi::broadcast(world, shape.input_words, 0);
+  mpi::broadcast(world, shape.shared, 0);
+  w->attach_inputs(shape);
+  const std::vector<double>* rows = world.rank() == 0 ? &in->rows : nullptr;
+  const std::string expected = world.rank() == 0 ? bits(workloads::testing::run_serial(*w, rows).result) : "";
+  for (const StrategyEntry& se : registry()) {
+    for (std::int64_t chunk : {1, 3}) {
+      const auto s = se.make(strategy_params(se, chunk));
+      const Outcome o = run(*s, *w, 2, rows);
+      if (world.rank() == 0) {
+        EXPECT_EQ(bits(o.result), expected) << se.name << " chunk=" << chunk;
+      }
+    }
+  }
+  world.barrier();
+  if (world.rank() == 0) std::remove(path.c_str());
+}
+
+}  // namespace
+}  // namespace parbench::strategies
