@@ -7,3 +7,4 @@ tools/setup.sh
 source tools/mpi_env.sh
 (cd build && ctest --output-on-failure -j 2 --timeout 1500)
 tools/sanitize.sh
+tools/fuzz.sh

@@ -50,7 +50,7 @@ pb_config_with_ranks() {
   mkdir -p "$(dirname "$dest")"
   awk -v list="$list" '
     function emit() { print "ranks = [" list "]   # set by jobs/lib.sh for this launch"; done = 1 }
-    /^[[:space:]]*\[/ {
+    /^[[:space:]]*\[\[?[A-Za-z0-9_."-]+\]\]?[[:space:]]*(#.*)?$/ {
       if (in_study && !done) emit()
       in_study = ($0 ~ /^[[:space:]]*\[study\][[:space:]]*(#.*)?$/)
       if (in_study) seen = 1
@@ -140,7 +140,7 @@ pb_finish() {
         fi ;;
     esac
   fi
-  pb_log "continue with: PARBENCH_OUT=$out $resubmit"
+  pb_log "continue with: PARBENCH_CONFIG=$PARBENCH_CONFIG PARBENCH_OUT=$out $resubmit"
   exit "$rc"
 }
 

@@ -131,9 +131,16 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("report")) return run_report(report_inputs, report_dir);
     // run: MPI with the thread level the strategies need (dynamic's dispatcher thread calls MPI while the main
     // thread computes, never both at once).
-    boost::mpi::environment env(argc, argv, boost::mpi::threading::serialized, true);
+    // abort_on_exception = false: a failing rank aborts the job itself, naming the rank (abort_job).
+    boost::mpi::environment env(argc, argv, boost::mpi::threading::serialized, false);
     boost::mpi::communicator world;
-    return run::run_study(world, run_options);
+    try {
+      return run::run_study(world, run_options);
+    } catch (const UserError&) {
+      throw;
+    } catch (const std::exception& e) {
+      abort_job(e.what());
+    }
   } catch (const UserError& e) {
     if (launch_rank() == 0) std::fprintf(stderr, "error: %s\n", e.what());
     return kExitUserError;

@@ -5,6 +5,22 @@
 #include <cstdio>
 #include <cstdlib>
 
+namespace parbench {
+
+void abort_job(const char* what) {
+  int initialized = 0, finalized = 0, rank = 0;
+  MPI_Initialized(&initialized);
+  MPI_Finalized(&finalized);
+  const bool live = initialized && !finalized;
+  if (live) MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  std::fprintf(stderr, "error: rank %d failed: %s\n", rank, what);
+  std::fflush(stderr);
+  if (live) MPI_Abort(MPI_COMM_WORLD, kExitRunFailure);
+  std::_Exit(kExitRunFailure);
+}
+
+}  // namespace parbench
+
 namespace parbench::detail {
 
 void check_failed(const char* file, int line, const char* cond, const std::string& msg) {

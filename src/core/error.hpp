@@ -22,6 +22,10 @@ class UserError : public std::runtime_error {
   explicit UserError(const std::string& what) : std::runtime_error(what) {}
 };
 
+// A rank failed (an exception escaped a run, or a thread died): prints "error: rank N failed: <what>" once, on this
+// rank, and aborts the whole MPI job with kExitRunFailure so no rank waits forever. Safe before/after MPI.
+[[noreturn]] void abort_job(const char* what);
+
 namespace detail {
 [[noreturn]] void check_failed(const char* file, int line, const char* cond, const std::string& msg);
 

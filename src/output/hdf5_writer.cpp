@@ -126,8 +126,9 @@ void write_run(hid_t file, const run::RunRecord& r, std::int64_t run_id, const s
   // Results.
   h5::Object result = h5::create_group(g, "result");
   for (const auto& [name, value] : r.result.scalars) write_scalar(result.id(), name, value);
-  for (const auto& [name, array] : r.result.arrays) {
-    std::visit([&](const auto& data) { h5::write(result.id(), name, data, array.shape); }, array.data);
+  for (const auto& entry : r.result.arrays) {
+    const workloads::Array& array = entry.second;
+    std::visit([&](const auto& data) { h5::write(result.id(), entry.first, data, array.shape); }, array.data);
   }
 
   if (!r.trace.empty()) {

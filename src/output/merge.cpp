@@ -40,9 +40,9 @@ void merge(const std::vector<std::string>& inputs, const std::string& output) {
         std::snprintf(group, sizeof group, "/run/%06lld", static_cast<long long>(next_id));
         std::vector<std::pair<std::string, h5::Cell>> row;
         std::string src_group;
-        for (const auto& [name, data] : cols) {
-          std::visit([&](const auto& v) { row.emplace_back(name, h5::Cell{v.at(i)}); }, data.values);
-          if (name == "group") src_group = std::get<std::vector<std::string>>(data.values).at(i);
+        for (const auto& col : cols) {
+          std::visit([&](const auto& v) { row.emplace_back(col.first, h5::Cell{v.at(i)}); }, col.second.values);
+          if (col.first == "group") src_group = std::get<std::vector<std::string>>(col.second.values).at(i);
         }
         for (auto& [name, cell] : row) {
           if (name == "run_id") cell = next_id;

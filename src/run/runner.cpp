@@ -2,6 +2,7 @@
 
 #include <boost/mpi/collectives.hpp>
 
+#include "mpi/collectives.hpp"
 #include "timing/clock.hpp"
 #include "workloads/registry.hpp"
 
@@ -68,10 +69,9 @@ std::optional<RunRecord> run_one(const boost::mpi::communicator& comm, const Run
     std::vector<int> counts;
     boost::mpi::gather(comm, static_cast<int>(rows.size()), counts, 0);
     std::vector<double> r;
-    std::vector<int> displs(counts.size(), 0);
-    for (std::size_t i = 1; i < counts.size(); ++i) displs[i] = displs[i - 1] + counts[i - 1];
+    const std::vector<int> displs = mpi::displacements(counts);
     if (root) r.resize(counts.empty() ? 0 : static_cast<std::size_t>(displs.back() + counts.back()));
-    boost::mpi::gatherv(comm, rows.data(), static_cast<int>(rows.size()), r.data(), counts, displs, 0);
+    mpi::gatherv(comm, rows.data(), static_cast<int>(rows.size()), r.data(), counts, displs);
     for (std::size_t i = 0; i + 4 < r.size(); i += 5)
       rec.trace.push_back({static_cast<std::int64_t>(r[i]), static_cast<std::int64_t>(r[i + 1]),
                            static_cast<std::int64_t>(r[i + 2]), r[i + 3], r[i + 4]});

@@ -16,7 +16,7 @@
 #include "output/console_writer.hpp"
 #include "output/hdf5_reader.hpp"
 #include "output/hdf5_writer.hpp"
-#include "run/mpi_util.hpp"
+#include "mpi/collectives.hpp"
 #include "run/runner.hpp"
 #include "run/signals.hpp"
 #include "timing/clock.hpp"
@@ -25,7 +25,7 @@
 namespace parbench::run {
 namespace {
 
-namespace mpi = boost::mpi;
+namespace bmpi = boost::mpi;
 
 // The study as every rank sees it, plus rank 0's view of inputs and the output file.
 struct Prepared {
@@ -63,10 +63,10 @@ void prepare_root(const RunOptions& options, int world_size, Prepared& p, output
 }
 
 // Every rank gets the study text and input shapes; only rank 0 keeps the input rows.
-void share(const mpi::communicator& world, Prepared& p) {
+void share(const bmpi::communicator& world, Prepared& p) {
   std::string path = p.study.path, text = p.study.text;
-  mpi::broadcast(world, path, 0);
-  mpi::broadcast(world, text, 0);
+  bmpi::broadcast(world, path, 0);
+  bmpi::broadcast(world, text, 0);
   if (world.rank() != 0) {
     p.study = config::parse_study(text, path);
     p.plan = config::plan(p.study, world.size());
@@ -74,37 +74,37 @@ void share(const mpi::communicator& world, Prepared& p) {
   }
   for (auto& in : p.inputs) {
     bool has = in.has_value();
-    mpi::broadcast(world, has, 0);
+    bmpi::broadcast(world, has, 0);
     if (!has) continue;
     if (!in) in.emplace();
-    mpi::broadcast(world, in->items, 0);
-    mpi::broadcast(world, in->input_words, 0);
-    mpi::broadcast(world, in->shared, 0);
+    bmpi::broadcast(world, in->items, 0);
+    bmpi::broadcast(world, in->input_words, 0);
+    bmpi::broadcast(world, in->shared, 0);
   }
   std::vector<std::int64_t> finished(p.finished.begin(), p.finished.end());
-  mpi::broadcast(world, finished, 0);
+  bmpi::broadcast(world, finished, 0);
   p.finished = {finished.begin(), finished.end()};
   std::vector<std::int64_t> partial;
   for (const auto& [index, c] : p.checkpoints) partial.push_back(index);
-  mpi::broadcast(world, partial, 0);
+  bmpi::broadcast(world, partial, 0);
   for (std::int64_t index : partial) {
     strategies::Checkpoint& c = p.checkpoints[index];
-    mpi::broadcast(world, c.done, 0);
-    mpi::broadcast(world, c.item_out, 0);
-    mpi::broadcast(world, c.task_out, 0);
+    bmpi::broadcast(world, c.done, 0);
+    bmpi::broadcast(world, c.item_out, 0);
+    bmpi::broadcast(world, c.task_out, 0);
   }
 }
 
 // Sub-communicators made once per rank count: the first r ranks of the world. Ranks outside get a null one.
-std::map<std::int64_t, mpi::communicator> make_subcommunicators(const mpi::communicator& world,
+std::map<std::int64_t, bmpi::communicator> make_subcommunicators(const bmpi::communicator& world,
                                                                 const std::vector<config::RunSpec>& plan) {
   std::set<std::int64_t> sizes;
   for (const config::RunSpec& s : plan) sizes.insert(s.ranks);
-  std::map<std::int64_t, mpi::communicator> comms;
+  std::map<std::int64_t, bmpi::communicator> comms;
   for (std::int64_t r : sizes) {
     MPI_Comm c;
     MPI_Comm_split(static_cast<MPI_Comm>(world), world.rank() < r ? 0 : MPI_UNDEFINED, world.rank(), &c);
-    if (c != MPI_COMM_NULL) comms.emplace(r, mpi::communicator(c, mpi::comm_take_ownership));
+    if (c != MPI_COMM_NULL) comms.emplace(r, bmpi::communicator(c, bmpi::comm_take_ownership));
   }
   return comms;
 }
@@ -132,7 +132,7 @@ class Workloads {
 
 }  // namespace
 
-int run_study(const mpi::communicator& world, const RunOptions& options) {
+int run_study(const bmpi::communicator& world, const RunOptions& options) {
   const bool root = world.rank() == 0;
   Prepared p;
   output::Hdf5Writer writer(options.output);
@@ -144,7 +144,7 @@ int run_study(const mpi::communicator& world, const RunOptions& options) {
       error = e.what();
     }
   }
-  mpi::broadcast(world, error, 0);
+  bmpi::broadcast(world, error, 0);
   if (!error.empty()) {
     if (root) std::fprintf(stderr, "error: %s\n", error.c_str());
     return kExitUserError;
@@ -152,7 +152,7 @@ int run_study(const mpi::communicator& world, const RunOptions& options) {
   share(world, p);
 
   std::vector<std::string> hosts;
-  mpi::gather(world, timing::host_name(), hosts, 0);
+  bmpi::gather(world, timing::host_name(), hosts, 0);
   const auto comms = make_subcommunicators(world, p.plan);
   install_stop_handlers();
   configure_fault(world.rank());
@@ -170,7 +170,7 @@ int run_study(const mpi::communicator& world, const RunOptions& options) {
   for (const config::RunSpec& spec : p.plan) {
     if (p.finished.count(spec.index)) continue;
     // The run boundary: every rank agrees whether to stop, waiting by sleeping rather than spinning.
-    if (sleepy_any(world, stop_flag().load())) {
+    if (mpi::sleepy_any(world, stop_flag().load())) {
       interrupted = true;
       break;
     }
@@ -198,7 +198,7 @@ int run_study(const mpi::communicator& world, const RunOptions& options) {
     writer.finalize();
     console.finalize();
   }
-  if (!interrupted) interrupted = sleepy_any(world, stop_flag().load());
+  if (!interrupted) interrupted = mpi::sleepy_any(world, stop_flag().load());
   if (interrupted && root)
     std::fprintf(stderr, "parbench: stopped by signal %d; finished runs are in %s; continue with: parbench run %s -o %s --resume\n",
                  stop_signal(), options.output.c_str(), options.config_path.c_str(), options.output.c_str());

@@ -12,6 +12,7 @@
 
 #include "core/error.hpp"
 #include "core/fault.hpp"
+#include "mpi/collectives.hpp"
 
 namespace parbench::strategies {
 namespace {
@@ -154,12 +155,6 @@ std::vector<TaskRange> prefix(const std::vector<TaskRange>& ranges, std::int64_t
   return out;
 }
 
-std::vector<int> displacements(const std::vector<int>& counts) {
-  std::vector<int> displs(counts.size(), 0);
-  for (std::size_t i = 1; i < counts.size(); ++i) displs[i] = displs[i - 1] + counts[i - 1];
-  return displs;
-}
-
 int as_count(std::int64_t n) {
   PARBENCH_CHECK(n <= std::numeric_limits<int>::max()) << "a message of " << n << " words exceeds MPI's int count";
   return static_cast<int>(n);
@@ -188,8 +183,8 @@ void execute_assigned(const RunContext& ctx, RunOutput& out, RankTiming& times,
   }
   boost::mpi::broadcast(ctx.comm, desc_counts.data(), p, 0);
   std::vector<std::int64_t> desc(static_cast<std::size_t>(desc_counts[static_cast<std::size_t>(me)]));
-  boost::mpi::scatterv(ctx.comm, desc_send.data(), desc_counts, displacements(desc_counts), desc.data(),
-                       desc_counts[static_cast<std::size_t>(me)], 0);
+  mpi::scatterv(ctx.comm, desc_send.data(), desc_counts, mpi::displacements(desc_counts), desc.data(),
+                desc_counts[static_cast<std::size_t>(me)]);
   std::vector<TaskRange> mine;
   for (std::size_t i = 0; i + 1 < desc.size(); i += 2) mine.push_back({desc[i], desc[i + 1]});
   const PackedSize size = packed_size(layout, mine);
@@ -207,8 +202,8 @@ void execute_assigned(const RunContext& ctx, RunOutput& out, RankTiming& times,
       }
     }
     inputs.resize(static_cast<std::size_t>(size.items * layout.input_words));
-    boost::mpi::scatterv(ctx.comm, send.data(), counts, displacements(counts), inputs.data(),
-                         as_count(size.items * layout.input_words), 0);
+    mpi::scatterv(ctx.comm, send.data(), counts, mpi::displacements(counts), inputs.data(),
+                  as_count(size.items * layout.input_words));
   }
   times.distribute_s += timing::now() - t;
 
@@ -244,11 +239,11 @@ void execute_assigned(const RunContext& ctx, RunOutput& out, RankTiming& times,
     task_all.resize(static_cast<std::size_t>(layout.tasks * layout.task_words));
   }
   if (layout.item_words > 0)
-    boost::mpi::gatherv(ctx.comm, item_packed.data(), as_count(fsize.items * layout.item_words), item_all.data(),
-                        item_counts, displacements(item_counts), 0);
+    mpi::gatherv(ctx.comm, item_packed.data(), as_count(fsize.items * layout.item_words), item_all.data(),
+                 item_counts, mpi::displacements(item_counts));
   if (layout.task_words > 0)
-    boost::mpi::gatherv(ctx.comm, task_packed.data(), as_count(fsize.tasks * layout.task_words), task_all.data(),
-                        task_counts, displacements(task_counts), 0);
+    mpi::gatherv(ctx.comm, task_packed.data(), as_count(fsize.tasks * layout.task_words), task_all.data(),
+                 task_counts, mpi::displacements(task_counts));
   if (root) {
     const Word* ip = item_all.data();
     const Word* tp = task_all.data();

@@ -12,6 +12,7 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <sstream>
 
 #include "core/error.hpp"
 #include "workloads/gauss_fit_kernel.hpp"
@@ -30,6 +31,13 @@ enum ItemWord : std::int64_t { kAmp, kMean, kStd, kConverged, kIterations, kResi
 
 // Synthetic verification: a converged fit must lie within this many standard errors of the truth.
 constexpr double kSigmas = 6.0;
+
+// A number as a person would write it ("1", "-2.5"), for messages.
+std::string shortest(double v) {
+  std::ostringstream out;
+  out << v;
+  return out.str();
+}
 
 // ---- HDF5 input (rank 0 only) ----------------------------------------------------------------------------------
 
@@ -119,7 +127,7 @@ class GaussFitWorkload final : public Workload {
     } else {
       if (!x_dataset_.empty()) throw UserError("gauss_fit", "x_dataset", "only meaningful together with input");
       if (!(x_min_ < x_max_))
-        throw UserError("gauss_fit", "x_max", "must be greater than x_min (" + std::to_string(x_min_) + ")");
+        throw UserError("gauss_fit", "x_max", "must be greater than x_min (" + shortest(x_min_) + ")");
       grid_ = kernels::make_grid(kernels::linspace(x_min_, x_max_, points_));
     }
   }
@@ -214,16 +222,15 @@ class GaussFitWorkload final : public Workload {
 
   std::optional<ExternalInputs> load_inputs() const override {
     if (!from_file()) return std::nullopt;
-    ExternalInputs in = load_file();
-    rows_ = std::make_shared<const std::vector<double>>(in.rows);  // kept on rank 0 for verify()
-    return in;
+    return load_file();
   }
 
   void attach_inputs(const ExternalInputs& inputs) override {
     fits_ = inputs.items;
     points_ = inputs.input_words;
     grid_ = kernels::make_grid(inputs.shared);
-    if (!rows_ && !inputs.rows.empty()) rows_ = std::make_shared<const std::vector<double>>(inputs.rows);
+    // Rank 0 gets the rows too; verify() needs them (elsewhere it would read the file again).
+    if (!inputs.rows.empty()) rows_ = std::make_shared<const std::vector<double>>(inputs.rows);
   }
 
  private:
@@ -267,7 +274,7 @@ class GaussFitWorkload final : public Workload {
       if (!(*lo < *hi)) throw UserError(where, x_dataset_, "x values must not all be equal");
     } else {
       if (!(x_min_ < x_max_))
-        throw UserError("gauss_fit", "x_max", "must be greater than x_min (" + std::to_string(x_min_) + ")");
+        throw UserError("gauss_fit", "x_max", "must be greater than x_min (" + shortest(x_min_) + ")");
       x = kernels::linspace(x_min_, x_max_, points);
     }
     ExternalInputs in;
@@ -304,10 +311,10 @@ class GaussFitWorkload final : public Workload {
       outside += bad ? 1 : 0;
     }
     std::string detail = "synthetic truth: " + std::to_string(checked - outside) + " of " + std::to_string(checked) +
-                         " converged fits within " + std::to_string(static_cast<int>(kSigmas)) +
-                         " standard errors (Fisher information at the true parameters, noise " +
-                         std::to_string(noise_) + ") of their true amplitude, mean and stddev";
-    if (noise_ > 0.0) detail += "; worst " + std::to_string(worst) + " standard errors";
+                         " converged fits within " + shortest(kSigmas) +
+                         " standard errors (Fisher information at the true parameters, noise " + shortest(noise_) +
+                         ") of their true amplitude, mean and stddev";
+    if (noise_ > 0.0) detail += "; worst " + shortest(worst) + " standard errors";
     if (failed > 0) detail += "; " + std::to_string(failed) + " failed fits not compared";
     if (checked == 0) detail += "; no converged fit to compare";
     return {checked > 0 && outside == 0, detail};
@@ -339,7 +346,7 @@ class GaussFitWorkload final : public Workload {
   Verification verify_file(const std::vector<double>& params, const std::vector<std::int8_t>& converged,
                            const std::vector<double>& residual, const std::vector<std::int8_t>& reason) const {
     std::shared_ptr<const std::vector<double>> rows = rows_;
-    if (!rows) rows = std::make_shared<const std::vector<double>>(load_file().rows);
+    if (!rows) rows = std::make_shared<const std::vector<double>>(load_file().rows);  // attached without rows
     std::int64_t checked = 0, bad = 0, flag_mismatch = 0;
     double worst = 0.0;
     for (std::int64_t i = 0; i < fits_; ++i) {
@@ -371,7 +378,7 @@ class GaussFitWorkload final : public Workload {
     std::string detail = "file data (no truth): " + std::to_string(checked - bad) + " of " + std::to_string(checked) +
                          " converged fits have finite parameters and the residual norm of a scalar recomputation "
                          "(worst relative difference " +
-                         std::to_string(worst) + "); non-finite flags " +
+                         shortest(worst) + "); non-finite flags " +
                          (flag_mismatch == 0 ? std::string("match the spectra holding NaN/Inf")
                                              : std::to_string(flag_mismatch) + " disagree with the data");
     return {bad == 0 && flag_mismatch == 0, detail};
@@ -385,7 +392,7 @@ class GaussFitWorkload final : public Workload {
   std::filesystem::path input_path_;
   kernels::GaussFitOptions options_;
   GaussGrid grid_;
-  mutable std::shared_ptr<const std::vector<double>> rows_;  // file spectra, rank 0 only (for verify)
+  std::shared_ptr<const std::vector<double>> rows_;  // file spectra, rank 0 only (for verify)
 };
 
 }  // namespace

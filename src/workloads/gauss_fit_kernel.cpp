@@ -46,7 +46,19 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr std::size_t kPad = 8;
 constexpr std::size_t kStackPoints = 512;
 
-// e^t for t <= 0 (also right for small positive t), within 1 ulp of glibc's exp: t = k ln2 + r with |r| <= ln2/2
+// a * b + c, fused where the target has FMA (written out because the project builds with -ffp-contract=off, so
+// the choice is explicit and the same on every rank of a build). Without FMA hardware std::fma would be a slow
+// library call, so the fallback multiplies and adds: last-bit differences between builds, well inside the 1e-6
+// agreement with scipy that matters here.
+inline double mul_add(double a, double b, double c) {
+#if defined(__FMA__)
+  return std::fma(a, b, c);
+#else
+  return a * b + c;
+#endif
+}
+
+// e^t for t <= 0 (also right for small positive t), within 2 ulp of glibc's exp: t = k ln2 + r with |r| <= ln2/2
 // (Cody–Waite split of ln2, exact for |k| < 2^21), e^r by its Taylor series to degree 13 (truncation < 5e-18),
 // times 2^k built in the exponent bits. Below -708 (where e^t is subnormal) it returns 0; -inf gives 0, NaN NaN.
 inline double exp_nonpositive(double t) {
@@ -55,21 +67,21 @@ inline double exp_nonpositive(double t) {
   constexpr double kLn2Lo = 1.90821492927058770002e-10;  // ln 2 - kLn2Hi
   constexpr double kShift = 6755399441055744.0;           // 1.5 * 2^52: adding it rounds to an integer, kept in the
                                                           // low mantissa bits
-  const double z = t * kLog2e + kShift;
+  const double z = mul_add(t, kLog2e, kShift);
   const double k = z - kShift;
-  const double r = (t - k * kLn2Hi) - k * kLn2Lo;
+  const double r = mul_add(-k, kLn2Lo, mul_add(-k, kLn2Hi, t));
   // e^r = sum r^j / j!, j = 0..13, by Estrin's scheme: a dependency chain of 8 operations instead of Horner's 26,
-  // so consecutive points overlap in the pipeline (the pass is latency-bound otherwise).
+  // so consecutive points overlap in the pipeline.
   const double r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
   const double p01 = 1.0 + r;
-  const double p23 = 1.0 / 2 + r * (1.0 / 6);
-  const double p45 = 1.0 / 24 + r * (1.0 / 120);
-  const double p67 = 1.0 / 720 + r * (1.0 / 5040);
-  const double p89 = 1.0 / 40320 + r * (1.0 / 362880);
-  const double p1011 = 1.0 / 3628800 + r * (1.0 / 39916800);
-  const double p1213 = 1.0 / 479001600 + r * (1.0 / 6227020800);
-  const double q0 = p01 + r2 * p23, q1 = p45 + r2 * p67, q2 = p89 + r2 * p1011;
-  const double p = (q0 + r4 * q1) + r8 * (q2 + r4 * p1213);
+  const double p23 = mul_add(r, 1.0 / 6, 1.0 / 2);
+  const double p45 = mul_add(r, 1.0 / 120, 1.0 / 24);
+  const double p67 = mul_add(r, 1.0 / 5040, 1.0 / 720);
+  const double p89 = mul_add(r, 1.0 / 362880, 1.0 / 40320);
+  const double p1011 = mul_add(r, 1.0 / 39916800, 1.0 / 3628800);
+  const double p1213 = mul_add(r, 1.0 / 6227020800, 1.0 / 479001600);
+  const double q0 = mul_add(r2, p23, p01), q1 = mul_add(r2, p67, p45), q2 = mul_add(r2, p1011, p89);
+  const double p = mul_add(r8, mul_add(r4, p1213, q2), mul_add(r4, q1, q0));
   const std::uint64_t k_bits = std::bit_cast<std::uint64_t>(z) - std::bit_cast<std::uint64_t>(kShift);
   const double scale = std::bit_cast<double>((k_bits + 1023u) << 52);
   return t < -708.0 ? 0.0 : p * scale;
@@ -98,20 +110,20 @@ Pass evaluate(const double* x, const double* y, std::int64_t n, std::int64_t pad
     const double d = x[i] - p.mu;
     const double d2 = d * d;
     const double e = i < n ? exp_nonpositive(d2 * neg_half_inv_s2) : 0.0;
-    const double r = p.a * e - y[i];
+    const double r = mul_add(p.a, e, -y[i]);
     const double er = e * r, erd = er * d, erd2 = er * d2;
     const double ee = e * e, eed = ee * d, eed2 = ee * d2;
-    c += r * r;
+    c = mul_add(r, r, c);
     m0 += er;
     m1 += erd;
     m2 += erd2;
-    m3 += erd * d2;
-    m4 += erd2 * d2;
+    m3 = mul_add(erd, d2, m3);
+    m4 = mul_add(erd2, d2, m4);
     n0 += ee;
     n1 += eed;
     n2 += eed2;
-    n3 += eed * d2;
-    n4 += eed2 * d2;
+    n3 = mul_add(eed, d2, n3);
+    n4 = mul_add(eed2, d2, n4);
   }
   // J columns: e, A e d / sigma², A e d² / sigma³ (sigma signed: the fit may cross zero).
   const double u = p.a * inv_s2;  // A / sigma²
@@ -249,7 +261,7 @@ GaussFit gauss_fit(const GaussGrid& grid, const double* y, const GaussFitOptions
   Params p{options.amplitude, options.mean, options.stddev};
   Pass cur = evaluate(x, yp, n, static_cast<std::int64_t>(padded), p);
   double diag[3] = {std::max(cur.h[0], 1e-300), std::max(cur.h[3], 1e-300), std::max(cur.h[5], 1e-300)};
-  double lambda = 1e-3;
+  double lambda = 1e-3;  // relative to the scaling diag(JᵀJ)
   double nu = 2.0;
   bool newton = false;
   double radius = std::numeric_limits<double>::infinity();  // bound on the scaled step length

@@ -30,6 +30,7 @@ command -v mpirun >/dev/null || { echo "slurm_test: FAIL: mpirun not found" >&2;
 /usr/bin/python3 -c 'import h5py' 2>/dev/null || { echo "slurm_test: FAIL: /usr/bin/python3 has no h5py" >&2; exit 1; }
 
 t_start=$SECONDS
+keep_scratch=${PARBENCH_KEEP_SCRATCH:-0}
 S=$(mktemp -d /tmp/parbench-slurm.XXXXXX)   # short path: the munge socket path must fit in 108 bytes
 chmod 755 "$S"
 log() { printf '[%3ds] %s\n' $((SECONDS - t_start)) "$*"; }
@@ -60,7 +61,7 @@ stop_daemons() {
     if kill -0 "$p" 2>/dev/null; then echo "slurm_test: pid $p did not stop on TERM; killing it"; kill -KILL "$p"; fi
   done
   log "daemons stopped (${pids[*]:-none})"
-  if [ "$rc" -eq 0 ] && [ "${PARBENCH_KEEP_SCRATCH:-0}" != 1 ]; then rm -rf "$S"; else echo "slurm_test: scratch kept: $S"; fi
+  if [ "$rc" -eq 0 ] && [ "$keep_scratch" != 1 ]; then rm -rf "$S"; else echo "slurm_test: scratch kept: $S"; fi
   exit "$rc"
 }
 trap stop_daemons EXIT
@@ -214,13 +215,13 @@ wait "$waiter" || RC=$?
 [ "$RC" -eq 3 ] || fail "stopped job $JOB: exit $RC, expected 3"
 grep -q "would run: scontrol requeue $JOB" "parbench-strong-$JOB.out" || fail "no dry-run requeue in the log"
 log "USR1 -> job $JOB stopped with exit 3, dry-run requeue logged, in $((SECONDS - t)) s"
-check stopped "$S/results/stop-$JOB.h5" 8
+check stopped "$S/results/stop-$JOB.h5" 10
 stopped_job=$JOB
 t=$SECONDS
 PARBENCH_CONFIG=$here/stop.toml PARBENCH_OUT=$S/results/stop-$stopped_job.h5 PARBENCH_REQUEUE=0 \
   submit_wait --ntasks-per-node=1 "$repo/jobs/edison-strong.sbatch"
 [ "$RC" -eq 0 ] || fail "resubmitted job $JOB: exit $RC"
 log "resubmitted as job $JOB with PARBENCH_OUT: done in $((SECONDS - t)) s"
-check resumed "$S/results/stop-$stopped_job.h5" 8
+check resumed "$S/results/stop-$stopped_job.h5" 10
 
 log "all SLURM job checks passed"

@@ -184,6 +184,17 @@ TEST(GaussFit, BitsDoNotDependOnTasksOrRepetition) {
   EXPECT_EQ(b->layout().tasks, 40);
 }
 
+// Grids that are not a whole number of vectors, and one too long for the kernel's stack buffer.
+TEST(GaussFit, AwkwardGridSizesVerify) {
+  for (int points : {7, 13, 100, 1001}) {
+    const auto w = entry().make(testing::params_for(entry(), "fits = 30\npoints = " + std::to_string(points)), ".");
+    const Result r = testing::run_serial(*w).result;
+    const Verification v = w->verify(r);
+    EXPECT_TRUE(v.ok) << points << ": " << v.detail;
+    EXPECT_LE(scalar_of<std::int64_t>(r, "failed"), points < 10 ? 10 : 0) << points;
+  }
+}
+
 TEST(GaussFit, RejectsAnEmptyRange) {
   EXPECT_THROW(entry().make(testing::params_for(entry(), "x_min = 1.0\nx_max = 1.0"), "."), UserError);
 }

@@ -1,4 +1,4 @@
-#include "run/mpi_util.hpp"
+#include "mpi/collectives.hpp"
 
 #include <mpi.h>
 
@@ -6,7 +6,7 @@
 #include <chrono>
 #include <thread>
 
-namespace parbench::run {
+namespace parbench::mpi {
 
 bool sleepy_any(const boost::mpi::communicator& comm, bool flag) {
   int in = flag ? 1 : 0, out = 0;
@@ -23,4 +23,10 @@ bool sleepy_any(const boost::mpi::communicator& comm, bool flag) {
   return out != 0;
 }
 
-}  // namespace parbench::run
+std::vector<int> displacements(const std::vector<int>& counts) {
+  std::vector<int> displs(counts.size(), 0);
+  for (std::size_t i = 1; i < counts.size(); ++i) displs[i] = displs[i - 1] + counts[i - 1];
+  return displs;
+}
+
+}  // namespace parbench::mpi

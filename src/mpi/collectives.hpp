@@ -1,0 +1,39 @@
+#pragma once
+// The few MPI calls Boost.MPI lacks or gets wrong, behind one helper (the rest of parbench uses Boost.MPI).
+#include <mpi.h>
+
+#include <boost/mpi/communicator.hpp>
+#include <boost/mpi/datatype.hpp>
+#include <vector>
+
+namespace parbench::mpi {
+
+// All-reduce (logical or) of `flag` over `comm` that waits by sleeping, not spinning: MPI_Iallreduce polled with
+// MPI_Test and a backing-off sleep (up to 1 ms). Ranks outside the current run wait here without burning the cores
+// the run is measured on; the flag carries "stop requested" across ranks at a run boundary.
+bool sleepy_any(const boost::mpi::communicator& comm, bool flag);
+
+// MPI_Scatterv / MPI_Gatherv on plain buffers of an MPI datatype. Boost.MPI 1.74's versions dereference the (null)
+// root-only buffer on other ranks, which UBSan rightly reports. counts/displs matter on the root only.
+template <class T>
+void scatterv(const boost::mpi::communicator& comm, const T* send, const std::vector<int>& counts,
+              const std::vector<int>& displs, T* recv, int recv_count) {
+  const MPI_Datatype type = boost::mpi::get_mpi_datatype<T>();
+  const bool root = comm.rank() == 0;
+  MPI_Scatterv(root ? send : nullptr, root ? counts.data() : nullptr, root ? displs.data() : nullptr, type, recv,
+               recv_count, type, 0, static_cast<MPI_Comm>(comm));
+}
+
+template <class T>
+void gatherv(const boost::mpi::communicator& comm, const T* send, int send_count, T* recv,
+             const std::vector<int>& counts, const std::vector<int>& displs) {
+  const MPI_Datatype type = boost::mpi::get_mpi_datatype<T>();
+  const bool root = comm.rank() == 0;
+  MPI_Gatherv(send, send_count, type, root ? recv : nullptr, root ? counts.data() : nullptr,
+              root ? displs.data() : nullptr, type, 0, static_cast<MPI_Comm>(comm));
+}
+
+// Displacements of consecutive blocks of the given sizes.
+std::vector<int> displacements(const std::vector<int>& counts);
+
+}  // namespace parbench::mpi
