@@ -35,35 +35,14 @@ pb_output() {
   printf '%s\n' "$out"
 }
 
-# pb_config_with_ranks SRC "R1 R2 ..." DEST: writes a copy of the config whose [study] ranks are the given list
-# (parbench runs every rank count of the config inside one launch and refuses counts above the launch size; a job
-# array element or a multi-node job of another size needs its own list). The copy is kept next to the output, so
-# the file records exactly what ran; it is the same text on every restart, so --resume recognises its runs.
-pb_config_with_ranks() {
-  local src=$1 ranks=$2 dest=$3 list
-  [ -f "$src" ] || pb_die "no such config: $src"
-  if grep -Eq '^[[:space:]]*input[[:space:]]*=[[:space:]]*"[^/"]' "$src"; then
-    pb_die "$src: a relative input = path would not be found from the copy in $(dirname "$dest"); make it absolute"
-  fi
-  list=$(printf '%s' "$ranks" | tr ',' ' ' | xargs | sed 's/ /, /g')
-  printf '%s\n' "$list" | grep -Eq '^[1-9][0-9]*(, [1-9][0-9]*)*$' || pb_die "bad rank list: '$ranks'"
-  mkdir -p "$(dirname "$dest")"
-  awk -v list="$list" '
-    function emit() { print "ranks = [" list "]   # set by jobs/lib.sh for this launch"; done = 1 }
-    /^[[:space:]]*\[\[?[A-Za-z0-9_."-]+\]\]?[[:space:]]*(#.*)?$/ {
-      if (in_study && !done) emit()
-      in_study = ($0 ~ /^[[:space:]]*\[study\][[:space:]]*(#.*)?$/)
-      if (in_study) seen = 1
-      print; next
-    }
-    in_study && /^[[:space:]]*ranks[[:space:]]*=/ { if ($0 !~ /\]/) multiline = 1; emit(); next }
-    { print }
-    END {
-      if (in_study && !done) emit()
-      if (!seen) { print ""; print "[study]"; emit() }
-      if (multiline) exit 3
-    }' "$src" >"$dest" || pb_die "$src: write ranks = [...] on one line so jobs/lib.sh can replace it"
-  pb_log "ranks = [$list] for this launch (config copy: $dest)"
+# pb_set_ranks "R1 R2 ...": rank counts to sweep instead of the config's [study] ranks, passed to parbench as
+# `run --ranks` (parbench runs every rank count inside one launch and refuses counts above the launch size, so a job
+# array element or a multi-node job of another size needs its own list). parbench records the override in the
+# file's config text, and the same list on a restart lets --resume recognise its runs.
+pb_set_ranks() {
+  PB_RANKS=$(printf '%s\n' "$1" | tr -s ', ' '\n' | grep -v '^$' | paste -sd, -)
+  [[ $PB_RANKS =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]] || pb_die "bad rank list: '$1'"
+  pb_log "ranks $PB_RANKS for this launch (parbench run --ranks)"
 }
 
 # pb_launch NP CONFIG OUT: starts parbench on NP ranks with the site's launcher, always with --resume (a requeued
@@ -82,6 +61,7 @@ pb_launch() {
     *)      pb_die "PARBENCH_LAUNCHER must be mpirun or srun, got '$PARBENCH_LAUNCHER'" ;;
   esac
   PB_CMD+=("$PARBENCH_BIN" run "$config" -o "$out" --resume)
+  [ -n "${PB_RANKS:-}" ] && PB_CMD+=(--ranks "$PB_RANKS")
   [ "${PARBENCH_QUIET:-0}" = 1 ] && PB_CMD+=(--quiet)
   pb_log "$(date -u +%FT%TZ) on $(hostname): ${PB_CMD[*]}"
   trap 'pb_forward USR1' USR1
@@ -165,10 +145,7 @@ pb_allocation_job() {
   np=${SLURM_NTASKS:?SLURM_NTASKS is not set: give the job --ntasks or --ntasks-per-node}
   out=$(pb_output "$SLURM_JOB_ID")
   config=$PARBENCH_CONFIG
-  if [ -n "$ranks" ]; then
-    config=${out%.h5}.toml
-    pb_config_with_ranks "$PARBENCH_CONFIG" "$ranks" "$config"
-  fi
+  [ -n "$ranks" ] && pb_set_ranks "$ranks"
   pb_log "job $SLURM_JOB_ID: $np ranks on ${SLURM_JOB_NUM_NODES:-1} node(s) [${SLURM_JOB_NODELIST:-}], tasks per node ${SLURM_TASKS_PER_NODE:-?}"
   pb_log "config $config -> $out"
   local rc=0

@@ -49,10 +49,7 @@ if [ -z "$user_flags" ] && [ "$np" -gt "$cores" ]; then
 fi
 out=$(pb_output "$(date +%Y%m%d-%H%M%S)")
 config=$PARBENCH_CONFIG
-if [ -n "${PARBENCH_RANKS:-}" ]; then
-  config=${out%.h5}.toml
-  pb_config_with_ranks "$PARBENCH_CONFIG" "$PARBENCH_RANKS" "$config"
-fi
+if [ -n "${PARBENCH_RANKS:-}" ]; then pb_set_ranks "$PARBENCH_RANKS"; fi
 pb_log "config $config -> $out"
 rc=0
 PB_NEW_SESSION=1 pb_launch "$np" "$config" "$out" || rc=$?

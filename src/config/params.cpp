@@ -158,9 +158,11 @@ std::string to_string(const ParamValue& value) {
     std::string operator()(bool v) const { return v ? "true" : "false"; }
     std::string operator()(const std::string& v) const { return '"' + v + '"'; }
     std::string operator()(const std::vector<std::int64_t>& v) const {
-      std::string s = "[";
-      for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + std::to_string(v[i]);
-      return s + "]";
+      std::ostringstream o;
+      o << '[';
+      for (std::size_t i = 0; i < v.size(); ++i) o << (i ? ", " : "") << v[i];
+      o << ']';
+      return o.str();
     }
   };
   return std::visit(Visitor{}, value);

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <string>
 
 #include "timing/clock.hpp"
 
@@ -25,7 +27,17 @@ double median(std::vector<double> v) {
 
 }  // namespace
 
-ConsoleWriter::ConsoleWriter(bool quiet) : quiet_(quiet), tty_(isatty(STDERR_FILENO) != 0) {}
+namespace {
+// Live line or one line per run. Under mpirun a rank's stderr is a pipe even when mpirun writes to a terminal, so
+// launch scripts that know better say so: PARBENCH_PROGRESS=live (run.sh sets it when its stderr is a terminal),
+// or =lines to force plain lines.
+bool live_progress() {
+  if (const char* mode = std::getenv("PARBENCH_PROGRESS")) return std::string(mode) == "live";
+  return isatty(STDERR_FILENO) != 0;
+}
+}  // namespace
+
+ConsoleWriter::ConsoleWriter(bool quiet) : quiet_(quiet), tty_(live_progress()) {}
 
 void ConsoleWriter::begin(const StudyInfo& info) {
   total_ = info.planned_runs;
@@ -57,6 +69,16 @@ void ConsoleWriter::write(const run::RunRecord& r) {
   } else {
     std::fprintf(stderr, "parbench: %s\n", line);
   }
+  std::fflush(stderr);
+}
+
+void ConsoleWriter::live(const std::string& point, std::int64_t ranks, std::int64_t tasks_done, std::int64_t tasks) {
+  if (quiet_ || !tty_) return;
+  const double elapsed = timing::now() - start_;
+  std::fprintf(stderr, "\r\033[K[%lld/%lld] %s ranks=%lld: tasks %lld/%lld | elapsed %s",
+               static_cast<long long>(done_ + 1), static_cast<long long>(total_), point.c_str(),
+               static_cast<long long>(ranks), static_cast<long long>(tasks_done), static_cast<long long>(tasks),
+               clock_text(elapsed).c_str());
   std::fflush(stderr);
 }
 

@@ -37,9 +37,11 @@ std::string text_of(const Value& v) {
     }
     std::string operator()(const std::string& x) const { return x; }
     std::string operator()(const std::vector<std::int64_t>& x) const {
-      std::string s = "[";
-      for (std::size_t i = 0; i < x.size(); ++i) s += (i ? "," : "") + std::to_string(x[i]);
-      return s + "]";
+      std::ostringstream o;
+      o << '[';
+      for (std::size_t i = 0; i < x.size(); ++i) o << (i ? "," : "") << x[i];
+      o << ']';
+      return o.str();
     }
   };
   return std::visit(V{}, v);

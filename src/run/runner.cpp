@@ -40,8 +40,8 @@ std::optional<RunRecord> run_one(const boost::mpi::communicator& comm, const Run
 
   comm.barrier();
   const double start = timing::now();
-  const strategies::RunContext ctx{comm, in.workload, layout, in.inputs, in.team, start, in.study.trace, in.stop,
-                                   in.checkpoint};
+  const strategies::RunContext ctx{comm,          in.workload,    layout,  in.inputs,     in.team, start,
+                                   in.study.trace, in.stop,        in.checkpoint, in.on_progress};
   strategies::RunOutput out;
   strategies::RankTiming times;
   in.strategy.execute(ctx, out, times);

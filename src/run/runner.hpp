@@ -1,5 +1,6 @@
 #pragma once
 #include <atomic>
+#include <functional>
 #include <boost/mpi/communicator.hpp>
 #include <optional>
 #include <string>
@@ -22,6 +23,7 @@ struct RunInputs {
   strategies::ThreadTeam& team;
   const std::atomic<bool>* stop;
   const strategies::Checkpoint* checkpoint;       // a partial run to resume (every rank), or null
+  std::function<void(std::int64_t)> on_progress;  // rank 0: tasks done so far in this run (see RunContext)
 };
 
 // Runs one spec. Collective over `comm`, the first spec.ranks ranks of the world. Phases: barrier → strategy

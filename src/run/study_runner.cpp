@@ -206,8 +206,14 @@ int run_study(const bmpi::communicator& world, const RunOptions& options) {
     if (world.rank() >= spec.ranks) continue;
     const auto& in = p.inputs[static_cast<std::size_t>(spec.workload)];
     const auto cp = p.checkpoints.find(spec.index);
+    std::function<void(std::int64_t)> progress;
+    if (root) {
+      const std::string point = config::point_name(p.study, spec);
+      const std::int64_t tasks = workload.layout().tasks;
+      progress = [&console, point, spec, tasks](std::int64_t done) { console.live(point, spec.ranks, done, tasks); };
+    }
     const RunInputs inputs{p.study, spec, workload, *strategy, in ? &in->rows : nullptr, hosts, team, &stop_flag(),
-                           cp == p.checkpoints.end() ? nullptr : &cp->second};
+                           cp == p.checkpoints.end() ? nullptr : &cp->second, progress};
     std::optional<RunRecord> record = run_one(comms.at(spec.ranks), inputs);
     if (!root) continue;
     record->write_s = last_write_s;

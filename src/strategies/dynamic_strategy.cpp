@@ -70,8 +70,14 @@ std::int64_t chunk_words(const workloads::Layout& l, TaskRange r) {
 // Rank 0's dispatcher: answers every request of the other ranks and files their results in task order.
 class Dispatcher {
  public:
-  Dispatcher(const RunContext& ctx, RunOutput& out, ChunkSource& source, RankTiming& times)
-      : ctx_(ctx), out_(out), source_(source), times_(times), state_(static_cast<std::size_t>(ctx.comm.size())) {}
+  Dispatcher(const RunContext& ctx, RunOutput& out, ChunkSource& source, RankTiming& times,
+             const std::atomic<std::int64_t>& root_done)
+      : ctx_(ctx),
+        out_(out),
+        source_(source),
+        times_(times),
+        root_done_(root_done),
+        state_(static_cast<std::size_t>(ctx.comm.size())) {}
 
   void run() {
     prctl(PR_SET_TIMERSLACK, 1000UL);  // sleep close to what we ask for (default slack is 50 µs)
@@ -97,6 +103,7 @@ class Dispatcher {
         file_result(buffer, w);
       }
       times_.collect_s += timing::now() - t;
+      report_progress();
       t = timing::now();
       reply(src, w);
       times_.distribute_s += timing::now() - t;
@@ -111,11 +118,20 @@ class Dispatcher {
     bool retired = false;        // stopped by a signal: gets no more work
   };
 
+  void report_progress() {
+    if (!ctx_.on_progress) return;
+    const double t = timing::now();
+    if (t - last_progress_ < 0.25) return;
+    last_progress_ = t;
+    ctx_.on_progress(workers_done_ + root_done_.load(std::memory_order_relaxed));
+  }
+
   // Result message: begin, end (the tasks done, a prefix of the chunk), retired flag, then item rows, task rows.
   void file_result(const std::vector<Word>& msg, Worker& w) {
     ++w.returned;
     const TaskRange done{static_cast<std::int64_t>(msg[0]), static_cast<std::int64_t>(msg[1])};
     if (msg[2] != 0) w.retired = true;
+    workers_done_ += done.end - done.begin;
     const workloads::Layout& l = ctx_.layout;
     const Word* items = msg.data() + 3;
     const Word* tasks = items + (l.item_begin(done.end) - l.item_begin(done.begin)) * l.item_words;
@@ -150,7 +166,10 @@ class Dispatcher {
   RunOutput& out_;
   ChunkSource& source_;
   RankTiming& times_;
+  const std::atomic<std::int64_t>& root_done_;
   std::vector<Worker> state_;
+  std::int64_t workers_done_ = 0;
+  double last_progress_ = 0;
 };
 
 void run_worker(const RunContext& ctx, RunOutput& out, RankTiming& times) {
@@ -213,13 +232,16 @@ class SelfScheduling final : public Strategy {
     if (!guided_ && chunk_ == config::kAutoChunk) choose_chunk(ctx, out, source, times);
     out.chunk = source.chunk();
 
+    std::atomic<std::int64_t> root_done{0};
     std::thread dispatcher;
     if (ctx.comm.size() > 1)
-      dispatcher = std::thread([&] { Dispatcher(ctx, out, source, times).run(); });
+      dispatcher = std::thread([&] { Dispatcher(ctx, out, source, times, root_done).run(); });
     for (;;) {
       const TaskRange r = source.take();
       if (r.begin == r.end) break;
-      if (compute_into(ctx, out, r, times) < r.end - r.begin) {
+      const std::int64_t done = compute_into(ctx, out, r, times);
+      root_done += done;
+      if (done < r.end - r.begin) {
         source.stop();
         break;
       }

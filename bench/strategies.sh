@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Strategy benchmarks at 2 ranks (not timed tests; figures vary with machine load):
+#  1. uniform work (trig, ~1.5 s of compute at one rank): each strategy's throughput relative to static;
+#  2. uneven work (configs/uneven.toml): load imbalance of static, cyclic and dynamic;
+#  3. many tiny tasks (10,000 π jobs of 10,000 darts, ~10 µs each): dynamic chunk 1 vs "auto" vs fixed chunks;
+#  4. threads vs processes on large trig: compute speedup of 1 rank × 2 threads and 2 ranks × 1 thread over 1 × 1.
+source "$(dirname "$0")/common.sh"
+bind=(--bind-to core --map-by core)
+
+echo "== 1. uniform trig, throughput relative to static (2 ranks)"
+bench_run 2 '
+[study]
+repetitions = 5
+warmup = 1
+ranks = [2]
+[[workload]]
+label = "trig 1e6 x 1000"
+kind = "trig"
+n = 1000000
+iterations = 1000
+tasks = 512
+[[strategy]]
+kind = "static"
+[[strategy]]
+kind = "cyclic"
+[[strategy]]
+kind = "dynamic"
+[[strategy]]
+kind = "guided"' uniform "${bind[@]}"
+summarize uniform strategies
+
+echo "== 2. uneven nth_prime (configs/uneven.toml), 2 ranks"
+mpirun -np 2 "${bind[@]}" build/parbench run configs/uneven.toml -o "$scratch/uneven.h5" -q --ranks 2 >/dev/null
+summarize uneven imbalance
+
+echo "== 3. 10,000 tiny tasks (π, 10,000 darts each), 2 ranks"
+bench_run 2 '
+[study]
+repetitions = 5
+warmup = 1
+ranks = [2]
+[[workload]]
+kind = "monte_carlo_pi"
+jobs = 10000
+darts = 10000
+[[strategy]]
+kind = "dynamic"
+chunk = 1
+[[strategy]]
+kind = "dynamic"
+chunk = 10
+[[strategy]]
+kind = "dynamic"
+chunk = 100
+[[strategy]]
+kind = "dynamic"
+chunk = 1000
+[[strategy]]
+kind = "dynamic"
+chunk = "auto"
+[[strategy]]
+kind = "static"' tiny "${bind[@]}"
+summarize tiny chunks
+
+echo "== 4. threads vs processes, large trig (compute phase)"
+bench_run 2 '
+[study]
+repetitions = 5
+warmup = 1
+ranks = [1, 2]
+threads = [1, 2]
+[[workload]]
+label = "trig 1e6 x 1000"
+kind = "trig"
+n = 1000000
+iterations = 1000
+tasks = 512
+[[strategy]]
+kind = "static"' threads --bind-to none
+summarize threads threads

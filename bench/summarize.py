@@ -1,0 +1,78 @@
+"""Prints medians from a parbench file, for the bench/*.sh scripts (reads only documented run-table columns).
+
+usage: summarize.py FILE strategies|scaling|overhead|imbalance|chunks|threads
+"""
+import sys
+
+import h5py
+import numpy as np
+
+
+def table(path):
+    with h5py.File(path, "r") as f:
+        r = f["runs"]
+        cols = {k: (r[k].asstr()[()] if r[k].dtype.kind == "O" else r[k][()]) for k in r}
+    keep = (cols["warmup"] == 0) & (cols["status"] == "ok")
+    return {k: np.asarray(v)[keep] for k, v in cols.items()}
+
+
+def groups(t, *keys):
+    out = {}
+    for i in range(len(t["run_id"])):
+        out.setdefault(tuple(t[k][i] for k in keys), []).append(i)
+    return out
+
+
+def med(t, col, idx):
+    return float(np.median(t[col][idx]))
+
+
+def main(path, mode):
+    t = table(path)
+    if mode == "strategies":  # throughput relative to static, same workload and ranks
+        for (label, ranks), _ in sorted(groups(t, "label", "ranks").items()):
+            base = [i for i in range(len(t["run_id"])) if t["label"][i] == label and t["ranks"][i] == ranks
+                    and t["strategy"][i] == "static"]
+            print(f"{label}  ranks={ranks}")
+            for (sl,), idx in sorted(groups({k: v for k, v in t.items()}, "strategy_label").items()):
+                idx = [i for i in idx if t["label"][i] == label and t["ranks"][i] == ranks]
+                if not idx:
+                    continue
+                rel = med(t, "wall_s", base) / med(t, "wall_s", idx)
+                chunk = int(np.median(t["chunk"][idx]))
+                print(f"  {sl:28s} wall {med(t, 'wall_s', idx):9.4f} s  chunk {chunk:6d}  "
+                      f"imbalance {med(t, 'imbalance', idx):5.3f}  throughput vs static {rel:5.3f}")
+    elif mode in ("scaling", "threads"):
+        for (point,), idx in groups(t, "point").items():
+            by_p = groups({k: t[k][idx] for k in t}, "ranks")
+            t1 = None
+            for (p,), j in sorted(by_p.items()):
+                sub = {k: t[k][idx] for k in t}
+                wall, comp = med(sub, "wall_s", j), med(sub, "compute_max_s", j)
+                if t1 is None:
+                    t1, c1, p1 = wall, comp, p
+                cores = p * int(sub["threads"][j][0])
+                print(f"{point:60s} ranks={p} threads={int(sub['threads'][j][0])}  wall {wall:8.4f} s  "
+                      f"compute {comp:8.4f} s  whole-run eff {t1 * p1 / (wall * p):5.3f}  "
+                      f"compute eff {c1 * p1 / (comp * p):5.3f}  compute speedup {c1 / comp:5.3f} on {cores} cores")
+    elif mode == "overhead":
+        for (point, p), idx in sorted(groups(t, "point", "ranks").items()):
+            print(f"{point}  ranks={p}: wall_s {1e6 * med(t, 'wall_s', idx):8.1f} µs  "
+                  f"(distribute {1e6 * med(t, 'distribute_s', idx):.1f}, collect {1e6 * med(t, 'collect_s', idx):.1f}, "
+                  f"reduce {1e6 * med(t, 'reduce_s', idx):.1f}, compute {1e6 * med(t, 'compute_max_s', idx):.1f})  "
+                  f"+ bookkeeping overhead_s {1e6 * med(t, 'overhead_s', idx):.1f} µs  "
+                  f"= {1e6 * (med(t, 'wall_s', idx) + med(t, 'overhead_s', idx)):.1f} µs per run; "
+                  f"file write_s {1e3 * med(t, 'write_s', idx):.2f} ms")
+    elif mode == "imbalance":
+        for (sl, p), idx in sorted(groups(t, "strategy_label", "ranks").items()):
+            print(f"{sl:20s} ranks={p}: imbalance (max/mean compute) median {med(t, 'imbalance', idx):.3f}  "
+                  f"wall {med(t, 'wall_s', idx):.3f} s")
+    elif mode == "chunks":
+        for (sl, p), idx in sorted(groups(t, "strategy_label", "ranks").items()):
+            print(f"{sl:24s} ranks={p}: wall {med(t, 'wall_s', idx):.4f} s  chunk used {int(np.median(t['chunk'][idx]))}")
+    else:
+        sys.exit(f"unknown mode {mode}")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:3])
