@@ -42,7 +42,16 @@ def main(path, mode):
                 chunk = int(np.median(t["chunk"][idx]))
                 print(f"  {sl:28s} wall {med(t, 'wall_s', idx):9.4f} s  chunk {chunk:6d}  "
                       f"imbalance {med(t, 'imbalance', idx):5.3f}  throughput vs static {rel:5.3f}")
-    elif mode in ("scaling", "threads"):
+    elif mode == "threads":  # compute speedup over 1 rank x 1 thread of the same workload
+        for (label,), idx in groups(t, "label").items():
+            sub = {k: t[k][idx] for k in t}
+            base = groups(sub, "ranks", "threads")[(1, 1)]
+            c11 = med(sub, "compute_max_s", base)
+            for (p, th), j in sorted(groups(sub, "ranks", "threads").items()):
+                comp = med(sub, "compute_max_s", j)
+                print(f"{label}: {p} rank(s) x {th} thread(s): compute {comp:8.4f} s, wall {med(sub, 'wall_s', j):8.4f} s, "
+                      f"compute speedup over 1 x 1 {c11 / comp:5.3f}")
+    elif mode == "scaling":
         for (point,), idx in groups(t, "point").items():
             by_p = groups({k: t[k][idx] for k in t}, "ranks")
             t1 = None

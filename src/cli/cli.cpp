@@ -153,10 +153,9 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (app.got_subcommand("report")) return run_report(report_inputs, report_dir, argv[0]);
-    // run: MPI with the thread level the strategies need (dynamic's dispatcher thread calls MPI while the main
-    // thread computes, never both at once).
+    // run: MPI_THREAD_FUNNELED is the level needed: a rank's extra threads compute, only its main thread calls MPI.
     // abort_on_exception = false: a failing rank aborts the job itself, naming the rank (abort_job).
-    boost::mpi::environment env(argc, argv, boost::mpi::threading::serialized, false);
+    boost::mpi::environment env(argc, argv, boost::mpi::threading::funneled, false);
     boost::mpi::communicator world;
     try {
       return run::run_study(world, run_options);

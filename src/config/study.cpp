@@ -153,13 +153,14 @@ std::vector<RunSpec> plan(const Study& study, int world_size) {
   std::vector<RunSpec> runs;
   for (int w = 0; w < static_cast<int>(study.workloads.size()); ++w)
     for (int s = 0; s < static_cast<int>(study.strategies.size()); ++s)
-      for (std::int64_t threads : study.threads)
-        for (std::int64_t r : ranks) {
-          for (std::int64_t k = 0; k < study.warmup; ++k)
-            runs.push_back({static_cast<std::int64_t>(runs.size()), w, s, r, threads, k, true});
-          for (std::int64_t k = 0; k < study.repetitions; ++k)
-            runs.push_back({static_cast<std::int64_t>(runs.size()), w, s, r, threads, k, false});
-        }
+      for (std::int64_t threads : study.threads) {
+        // Rank counts interleaved within each repetition: slow drifts of a shared machine then affect every rank
+        // count alike, and speedups compare runs measured side by side.
+        for (std::int64_t k = 0; k < study.warmup; ++k)
+          for (std::int64_t r : ranks) runs.push_back({static_cast<std::int64_t>(runs.size()), w, s, r, threads, k, true});
+        for (std::int64_t k = 0; k < study.repetitions; ++k)
+          for (std::int64_t r : ranks) runs.push_back({static_cast<std::int64_t>(runs.size()), w, s, r, threads, k, false});
+      }
   return runs;
 }
 

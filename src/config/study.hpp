@@ -52,7 +52,7 @@ struct RunSpec {
   bool warmup = false;
 };
 
-// Expands the study: workload × strategy × threads × ranks × (warm-ups, then repetitions).
+// Expands the study: workload × strategy × threads × (warm-ups, then repetitions) × ranks — rank counts interleaved.
 // Throws UserError when a rank count exceeds `world_size`.
 std::vector<RunSpec> plan(const Study& study, int world_size);
 

@@ -89,6 +89,7 @@ std::int64_t compute_ranges(const RunContext& ctx, const std::vector<TaskRange>&
         ctx.workload.compute(view);
       }
       if (ctx.trace) local.push_back({p.task, thread, t0 - ctx.start_time, timing::now() - ctx.start_time});
+      if (thread == 0 && ctx.between_tasks) ctx.between_tasks();
     }
     if (!local.empty()) {
       std::lock_guard lock(trace_mutex);
@@ -169,7 +170,8 @@ void execute_assigned(const RunContext& ctx, RunOutput& out, RankTiming& times,
   const int me = ctx.comm.rank();
   const bool root = me == 0;
 
-  // Distribute: descriptors (begin, end pairs) of each rank's ranges, then the input rows that must travel.
+  // Distribute: descriptors (begin, end pairs) of each rank's ranges, then the input rows that must travel. Every
+  // rank can size its own share (assign is cheap and deterministic), so no counts need broadcasting first.
   double t = timing::now();
   std::vector<std::vector<TaskRange>> all;
   std::vector<int> desc_counts(static_cast<std::size_t>(p));
@@ -181,10 +183,9 @@ void execute_assigned(const RunContext& ctx, RunOutput& out, RankTiming& times,
       for (const TaskRange& range : all.back()) desc_send.insert(desc_send.end(), {range.begin, range.end});
     }
   }
-  boost::mpi::broadcast(ctx.comm, desc_counts.data(), p, 0);
-  std::vector<std::int64_t> desc(static_cast<std::size_t>(desc_counts[static_cast<std::size_t>(me)]));
-  mpi::scatterv(ctx.comm, desc_send.data(), desc_counts, mpi::displacements(desc_counts), desc.data(),
-                desc_counts[static_cast<std::size_t>(me)]);
+  const int my_desc = root ? desc_counts[0] : as_count(2 * static_cast<std::int64_t>(assign(me, p).size()));
+  std::vector<std::int64_t> desc(static_cast<std::size_t>(my_desc));
+  mpi::scatterv(ctx.comm, desc_send.data(), desc_counts, mpi::displacements(desc_counts), desc.data(), my_desc);
   std::vector<TaskRange> mine;
   for (std::size_t i = 0; i + 1 < desc.size(); i += 2) mine.push_back({desc[i], desc[i + 1]});
   const PackedSize size = packed_size(layout, mine);
@@ -207,51 +208,44 @@ void execute_assigned(const RunContext& ctx, RunOutput& out, RankTiming& times,
   }
   times.distribute_s += timing::now() - t;
 
-  // Compute into packed buffers.
-  std::vector<Word> item_packed(static_cast<std::size_t>(size.items * layout.item_words));
-  std::vector<Word> task_packed(static_cast<std::size_t>(size.tasks * layout.task_words));
-  const std::int64_t done = compute_ranges(ctx, mine, inputs.empty() ? nullptr : inputs.data(), item_packed.data(),
-                                           task_packed.data(), times, out.trace);
-  const std::vector<TaskRange> finished = prefix(mine, done);
-  const PackedSize fsize = packed_size(layout, finished);
+  // Compute into one packed buffer: the item rows of all my tasks, then their task rows.
+  std::vector<Word> packed(static_cast<std::size_t>(size.items * layout.item_words + size.tasks * layout.task_words));
+  Word* task_part = packed.data() + size.items * layout.item_words;
+  const std::int64_t done = compute_ranges(ctx, mine, inputs.empty() ? nullptr : inputs.data(), packed.data(),
+                                           task_part, times, out.trace);
+  // After a stop only a prefix is done: close the gap so the message is items(prefix) then tasks(prefix).
+  const PackedSize fsize = packed_size(layout, prefix(mine, done));
+  std::copy_n(task_part, fsize.tasks * layout.task_words, packed.data() + fsize.items * layout.item_words);
+  const std::int64_t send_words = fsize.items * layout.item_words + fsize.tasks * layout.task_words;
 
   // Waiting for the slowest rank is idle time, not collection.
   idle_barrier(ctx, times);
 
-  // Collect: how much each rank finished, then the packed outputs.
+  // Collect: how much each rank finished, then the packed outputs in one Gatherv.
   t = timing::now();
   std::vector<std::int64_t> done_per_rank;
   boost::mpi::gather(ctx.comm, done, done_per_rank, 0);
-  std::vector<int> item_counts(static_cast<std::size_t>(p)), task_counts(static_cast<std::size_t>(p));
+  std::vector<int> counts(static_cast<std::size_t>(p));
   std::vector<std::vector<TaskRange>> finished_all;
+  std::vector<Word> gathered;
   if (root) {
     allocate_outputs(layout, out);
+    std::int64_t total = 0;
     for (int r = 0; r < p; ++r) {
       finished_all.push_back(prefix(all[static_cast<std::size_t>(r)], done_per_rank[static_cast<std::size_t>(r)]));
-      const PackedSize s = packed_size(layout, finished_all.back());
-      item_counts[static_cast<std::size_t>(r)] = as_count(s.items * layout.item_words);
-      task_counts[static_cast<std::size_t>(r)] = as_count(s.tasks * layout.task_words);
+      const PackedSize fs = packed_size(layout, finished_all.back());
+      counts[static_cast<std::size_t>(r)] = as_count(fs.items * layout.item_words + fs.tasks * layout.task_words);
+      total += counts[static_cast<std::size_t>(r)];
     }
+    gathered.resize(static_cast<std::size_t>(total));
   }
-  std::vector<Word> item_all, task_all;
+  mpi::gatherv(ctx.comm, packed.data(), as_count(send_words), gathered.data(), counts, mpi::displacements(counts));
   if (root) {
-    item_all.resize(static_cast<std::size_t>(layout.items * layout.item_words));
-    task_all.resize(static_cast<std::size_t>(layout.tasks * layout.task_words));
-  }
-  if (layout.item_words > 0)
-    mpi::gatherv(ctx.comm, item_packed.data(), as_count(fsize.items * layout.item_words), item_all.data(),
-                 item_counts, mpi::displacements(item_counts));
-  if (layout.task_words > 0)
-    mpi::gatherv(ctx.comm, task_packed.data(), as_count(fsize.tasks * layout.task_words), task_all.data(),
-                 task_counts, mpi::displacements(task_counts));
-  if (root) {
-    const Word* ip = item_all.data();
-    const Word* tp = task_all.data();
+    const Word* at = gathered.data();
     for (const std::vector<TaskRange>& ranges : finished_all) {
-      unpack(layout, ranges, ip, tp, out);
-      const PackedSize s = packed_size(layout, ranges);
-      ip += s.items * layout.item_words;
-      tp += s.tasks * layout.task_words;
+      const PackedSize fs = packed_size(layout, ranges);
+      unpack(layout, ranges, at, at + fs.items * layout.item_words, out);
+      at += fs.items * layout.item_words + fs.tasks * layout.task_words;
     }
   }
   times.collect_s += timing::now() - t;

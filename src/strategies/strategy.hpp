@@ -55,8 +55,11 @@ struct RunContext {
   const std::atomic<bool>* stop;          // set by a signal: stop handing out work at the next task boundary
   const Checkpoint* checkpoint;           // every rank: tasks already done by an interrupted attempt, or null
   // Rank 0, optional: told how many tasks are done so far, where the strategy knows it (dynamic, guided). Called
-  // from rank 0's dispatcher thread, at most a few times a second.
+  // from rank 0's main thread, at most a few times a second.
   std::function<void(std::int64_t tasks_done)> on_progress = {};
+  // Optional: called by the rank's thread 0 (the one allowed to call MPI) after each of its tasks. Rank 0 of the
+  // self-scheduling strategies serves requests here.
+  std::function<void()> between_tasks = {};
 };
 
 // What a strategy leaves behind. On rank 0, item_out and task_out hold every task's output in task order and

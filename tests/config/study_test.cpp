@@ -36,7 +36,7 @@ kind = "dynamic"
 chunk = 4
 )";
 
-TEST(Study, PlanIsWorkloadByStrategyByThreadsByRanksByRepetition) {
+TEST(Study, PlanIsWorkloadByStrategyByThreadsByRepetitionByRanks) {
   Study s = parse_study(kStudy, "s.toml");
   EXPECT_EQ(s.name, "t");
   EXPECT_EQ(s.workloads[0].label, "trig n=1000");
@@ -44,11 +44,15 @@ TEST(Study, PlanIsWorkloadByStrategyByThreadsByRanksByRepetition) {
   EXPECT_EQ(s.strategies[1].label, "dynamic chunk=4");
   const auto runs = plan(s, 4);
   ASSERT_EQ(runs.size(), 2u * 2 * 2 * 2 * 3);
-  EXPECT_TRUE(runs[0].warmup);
-  EXPECT_FALSE(runs[1].warmup);
-  EXPECT_EQ(runs[1].repetition, 0);
-  EXPECT_EQ(runs[2].repetition, 1);
+  // warm-up at ranks 1 and 3, then repetition 0 at ranks 1 and 3, then repetition 1 …
+  EXPECT_TRUE(runs[0].warmup && runs[1].warmup);
+  EXPECT_EQ(runs[0].ranks, 1);
+  EXPECT_EQ(runs[1].ranks, 3);
+  EXPECT_FALSE(runs[2].warmup);
+  EXPECT_EQ(runs[2].repetition, 0);
   EXPECT_EQ(runs[3].ranks, 3);
+  EXPECT_EQ(runs[4].repetition, 1);
+  EXPECT_EQ(runs[6].threads, 2);
   for (std::size_t i = 0; i < runs.size(); ++i) EXPECT_EQ(runs[i].index, static_cast<std::int64_t>(i));
   EXPECT_EQ(point_name(s, runs[0]), "trig n=1000 / static / threads=1");
 }
