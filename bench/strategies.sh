@@ -2,7 +2,8 @@
 # Strategy benchmarks at 2 ranks (not timed tests; figures vary with machine load):
 #  1. uniform work (trig, ~1.5 s of compute at one rank): each strategy's throughput relative to static;
 #  2. uneven work (configs/uneven.toml): load imbalance of static, cyclic and dynamic;
-#  3. many tiny tasks (10,000 π jobs of 10,000 darts, ~10 µs each): dynamic chunk 1 vs "auto" vs fixed chunks;
+#  3. many tiny tasks (10,000 π jobs of 10,000 darts, ~10 µs each; then 100,000 of ~1 µs): dynamic chunk 1 vs
+#     "auto" vs fixed chunks;
 #  4. threads vs processes on large trig: compute speedup of 1 rank × 2 threads and 2 ranks × 1 thread over 1 × 1.
 source "$(dirname "$0")/common.sh"
 bind=(--bind-to core --map-by core)
@@ -61,6 +62,33 @@ chunk = "auto"
 [[strategy]]
 kind = "static"' tiny "${bind[@]}"
 summarize tiny chunks
+
+echo "== 3b. 100,000 tinier tasks (π, 1,000 darts each, ~1 µs), 2 ranks: where per-chunk overhead shows"
+bench_run 2 '
+[study]
+repetitions = 5
+warmup = 1
+ranks = [2]
+[[workload]]
+kind = "monte_carlo_pi"
+jobs = 100000
+darts = 1000
+[[strategy]]
+kind = "dynamic"
+chunk = 1
+[[strategy]]
+kind = "dynamic"
+chunk = 10
+[[strategy]]
+kind = "dynamic"
+chunk = 100
+[[strategy]]
+kind = "dynamic"
+chunk = 1000
+[[strategy]]
+kind = "dynamic"
+chunk = "auto"' tinier "${bind[@]}"
+summarize tinier chunks
 
 echo "== 4. threads vs processes, large trig (compute phase)"
 bench_run 2 '
