@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <sstream>
 
 #include "core/error.hpp"
 #include "core/fault.hpp"
@@ -47,14 +48,28 @@ void prepare_root(const RunOptions& options, int world_size, Prepared& p, output
     // The override becomes part of the recorded config text, so files say what ran and --resume tells
     // launches with different rank lists apart.
     p.study.ranks = options.ranks;
-    p.study.text += "\n# parbench run --ranks";
-    for (std::size_t i = 0; i < options.ranks.size(); ++i) p.study.text += (i ? "," : " ") + std::to_string(options.ranks[i]);
-    p.study.text += "\n";
+    std::ostringstream note;
+    note << "\n# parbench run --ranks";
+    for (std::size_t i = 0; i < options.ranks.size(); ++i) note << (i ? "," : " ") << options.ranks[i];
+    p.study.text += note.str() + "\n";
   }
   p.plan = config::plan(p.study, world_size);
-  for (const config::EntryConfig& w : p.study.workloads) {
-    const auto workload = workloads::find(w.kind)->make(w.params, config_dir(p.study));
-    p.inputs.push_back(workload->load_inputs());
+  for (std::size_t i = 0; i < p.study.workloads.size(); ++i) {
+    const config::EntryConfig& w = p.study.workloads[i];
+    std::unique_ptr<workloads::Workload> workload;
+    try {
+      workload = workloads::find(w.kind)->make(w.params, config_dir(p.study));
+    } catch (const UserError& e) {
+      // Checks across parameters happen in make(), which knows no file: name the config and entry here.
+      std::string what = e.what();
+      if (what.rfind(w.kind + ": ", 0) == 0) what = what.substr(w.kind.size() + 2);
+      throw UserError(p.study.path + ": workload[" + std::to_string(i + 1) + "]." + what);
+    }
+    p.inputs.push_back(workload->load_inputs());  // errors name the input file and dataset
+    if (p.inputs.back() && p.study.weak_scaling)
+      throw UserError(p.study.path, "workload[" + std::to_string(i + 1) + "].input",
+                      "weak scaling grows the work with the ranks, but data from a file cannot grow; use synthetic "
+                      "data or scaling = \"strong\"");
   }
   writer.begin({p.study, static_cast<std::int64_t>(p.plan.size()), world_size});
   if (!options.resume) return;

@@ -109,20 +109,36 @@ def results_by_plan(path):
         return rows
 
 
-def test_sigusr1_then_resume_equals_an_uninterrupted_study(parbench, env, tmp_path):
+@pytest.fixture(scope="module")
+def uninterrupted(parbench, env, tmp_path_factory):
+    d = tmp_path_factory.mktemp("full")
+    cfg = d / "resume.toml"
+    cfg.write_text(INTERRUPTIBLE)
+    p = subprocess.run(["mpirun", "-np", "2", str(parbench), "run", str(cfg), "-o", str(d / "full.h5"), "-q"],
+                       env=env, capture_output=True, text=True, timeout=600)
+    assert p.returncode == 0, p.stderr
+    return d / "full.h5"
+
+
+# SIGUSR1 to mpirun: what a SLURM batch script forwards before the time limit (Open MPI passes it to the ranks).
+# SIGTERM to the ranks themselves: what SLURM sends to a job step's processes at the limit or on scancel.
+@pytest.mark.parametrize("how", ["usr1-to-mpirun", "term-to-ranks"])
+def test_interrupt_then_resume_equals_an_uninterrupted_study(parbench, env, tmp_path, uninterrupted, how):
     cfg = tmp_path / "resume.toml"
     cfg.write_text(INTERRUPTIBLE)
-    full = tmp_path / "full.h5"
-    p = subprocess.run(["mpirun", "-np", "2", str(parbench), "run", str(cfg), "-o", str(full), "-q"], env=env,
-                       capture_output=True, text=True, timeout=600)
-    assert p.returncode == 0, p.stderr
-
+    full = uninterrupted
     part = tmp_path / "part.h5"
     proc = start(parbench, env, cfg, part)
     time.sleep(2.0)
-    proc.send_signal(signal.SIGUSR1)  # what a SLURM batch script forwards to mpirun before the time limit
+    if how == "usr1-to-mpirun":
+        proc.send_signal(signal.SIGUSR1)
+    else:
+        subprocess.run(["pkill", "-TERM", "-f", f"^{parbench} run {cfg}"], check=True)  # the ranks, not mpirun
     _, stderr = proc.communicate(timeout=120)
-    assert proc.returncode == 3, stderr
+    if how == "usr1-to-mpirun":
+        assert proc.returncode == 3, stderr
+    else:
+        assert proc.returncode != 0, stderr  # mpirun reports the ranks' exit code 3 as a failure of its own
     assert "--resume" in stderr
     with h5py.File(part, "r") as f:
         statuses = list(f["runs/status"].asstr()[()])
