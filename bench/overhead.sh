@@ -19,5 +19,11 @@ kind = "dynamic"
 chunk = 1'
 bench_run 2 "$study" two --bind-to core --map-by core
 summarize two overhead
+# 24 processes on 2 cores. tools/mpi_env.sh selects Open MPI's linear collectives (one scheduling round each);
+# for comparison, the same study with Open MPI's default (tree) algorithms first.
+echo "24 ranks, Open MPI's default collective algorithms:"
+OMPI_MCA_coll_tuned_use_dynamic_rules=0 bench_run 24 "$study" many_default --bind-to none
+summarize many_default overhead
+echo "24 ranks, linear collectives (tools/mpi_env.sh):"
 bench_run 24 "$study" many --bind-to none
 summarize many overhead

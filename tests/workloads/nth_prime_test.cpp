@@ -80,3 +80,15 @@ TEST(NthPrime, VerifyCatchesAWrongPrime) {
 
 }  // namespace
 }  // namespace parbench::workloads
+
+namespace parbench::workloads {
+namespace {
+
+TEST(NthPrime, PrimeListDoesNotDependOnTasks) {
+  const auto expected = primes_of("first = 500\ncount = 13");
+  for (const char* tasks : {"1", "4", "13", "50"})
+    EXPECT_EQ(primes_of(std::string("first = 500\ncount = 13\ntasks = ") + tasks), expected) << tasks;
+}
+
+}  // namespace
+}  // namespace parbench::workloads
