@@ -154,6 +154,7 @@ def plot_serial_fraction(a: PointAnalysis, out_dir: str) -> str:
     _legend(left, fontsize=7, loc="best")
 
     right.plot(ps, t["serial_measured"], "o", color="C0", label="measured from phase timings")
+    top = max(0.05, float(np.nanmax(t["serial_measured"])) * 1.2)
     if a.fit:
         grid = _p_grid(ps)
         if a.weak:
@@ -162,8 +163,9 @@ def plot_serial_fraction(a: PointAnalysis, out_dir: str) -> str:
             f = a.fit.fraction
             predicted, how = f / (f + (1 - f) / grid), "f / (f + (1 − f)/p)"
         right.plot(grid, predicted, "-", color="C1", label=f"fitted model: {how}")
+        top = max(top, float(np.nanmax(predicted)) * 1.1)  # the whole model curve stays in view
     _p_axis(right, ps)
-    right.set_ylim(0, max(0.05, float(np.nanmax(t["serial_measured"])) * 1.2, a.fit.fraction * 1.2 if a.fit else 0))
+    right.set_ylim(0, min(top, 1.05))
     right.set_ylabel("serial share of the p-rank wall time  [fraction]")
     right.set_title("non-compute share of wall_s", fontsize=9)
     right.grid(True, alpha=0.3)
