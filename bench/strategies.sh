@@ -34,61 +34,29 @@ echo "== 2. uneven nth_prime (configs/uneven.toml), 2 ranks"
 mpirun -np 2 "${bind[@]}" build/parbench run configs/uneven.toml -o "$scratch/uneven.h5" -q --ranks 2 >/dev/null
 summarize uneven imbalance
 
-echo "== 3. 10,000 tiny tasks (π, 10,000 darts each), 2 ranks"
-bench_run 2 '
+# chunk_sweep JOBS DARTS NAME: π with JOBS jobs of DARTS darts under dynamic chunk 1, 10, 100, 1000 and "auto".
+chunk_sweep() {
+  local text="
 [study]
 repetitions = 5
 warmup = 1
 ranks = [2]
 [[workload]]
-kind = "monte_carlo_pi"
-jobs = 10000
-darts = 10000
+kind = \"monte_carlo_pi\"
+jobs = $1
+darts = $2"
+  for chunk in 1 10 100 1000 '"auto"'; do text+="
 [[strategy]]
-kind = "dynamic"
-chunk = 1
-[[strategy]]
-kind = "dynamic"
-chunk = 10
-[[strategy]]
-kind = "dynamic"
-chunk = 100
-[[strategy]]
-kind = "dynamic"
-chunk = 1000
-[[strategy]]
-kind = "dynamic"
-chunk = "auto"
-[[strategy]]
-kind = "static"' tiny "${bind[@]}"
-summarize tiny chunks
+kind = \"dynamic\"
+chunk = $chunk"; done
+  bench_run 2 "$text" "$3" "${bind[@]}"
+  summarize "$3" chunks
+}
 
+echo "== 3. 10,000 tiny tasks (π, 10,000 darts each, ~10 µs), 2 ranks"
+chunk_sweep 10000 10000 tiny
 echo "== 3b. 100,000 tinier tasks (π, 1,000 darts each, ~1 µs), 2 ranks: where per-chunk overhead shows"
-bench_run 2 '
-[study]
-repetitions = 5
-warmup = 1
-ranks = [2]
-[[workload]]
-kind = "monte_carlo_pi"
-jobs = 100000
-darts = 1000
-[[strategy]]
-kind = "dynamic"
-chunk = 1
-[[strategy]]
-kind = "dynamic"
-chunk = 10
-[[strategy]]
-kind = "dynamic"
-chunk = 100
-[[strategy]]
-kind = "dynamic"
-chunk = 1000
-[[strategy]]
-kind = "dynamic"
-chunk = "auto"' tinier "${bind[@]}"
-summarize tinier chunks
+chunk_sweep 100000 1000 tinier
 
 echo "== 4. threads vs processes, large trig (compute phase)"
 bench_run 2 '

@@ -55,22 +55,21 @@ void print_list() {
 
 // analysis/report.py: $PARBENCH_ANALYSIS_DIR, else next to the build directory holding this executable, else the
 // source tree it was built from. The interpreter: $PARBENCH_PYTHON, else Debian's /usr/bin/python3 (which has h5py).
-std::string analysis_script(const char* argv0) {
+std::string analysis_script() {
   namespace fs = std::filesystem;
   std::vector<fs::path> candidates;
   if (const char* dir = std::getenv("PARBENCH_ANALYSIS_DIR")) candidates.emplace_back(dir);
   std::error_code ec;
   const fs::path exe = fs::canonical("/proc/self/exe", ec);
   if (!ec) candidates.push_back(exe.parent_path().parent_path() / "analysis");
-  (void)argv0;
   candidates.emplace_back(std::string(PARBENCH_SOURCE_DIR) + "/analysis");
   for (const fs::path& dir : candidates)
     if (fs::exists(dir / "report.py", ec)) return (dir / "report.py").string();
   throw UserError("report", "", "cannot find analysis/report.py; set PARBENCH_ANALYSIS_DIR to the analysis directory");
 }
 
-int run_report(const std::vector<std::string>& files, const std::string& out_dir, const char* argv0) {
-  const std::string script = analysis_script(argv0);
+int run_report(const std::vector<std::string>& files, const std::string& out_dir) {
+  const std::string script = analysis_script();
   const char* python = std::getenv("PARBENCH_PYTHON");
   std::vector<std::string> args = {python ? python : "/usr/bin/python3", script};
   args.insert(args.end(), files.begin(), files.end());
@@ -152,7 +151,7 @@ int main(int argc, char** argv) {
       std::printf("merged %zu files into %s\n", merge_inputs.size(), merge_output.c_str());
       return 0;
     }
-    if (app.got_subcommand("report")) return run_report(report_inputs, report_dir, argv[0]);
+    if (app.got_subcommand("report")) return run_report(report_inputs, report_dir);
     // run: MPI_THREAD_FUNNELED is the level needed: a rank's extra threads compute, only its main thread calls MPI.
     // abort_on_exception = false: a failing rank aborts the job itself, naming the rank (abort_job).
     boost::mpi::environment env(argc, argv, boost::mpi::threading::funneled, false);

@@ -41,7 +41,7 @@ class Hdf5Writer final : public Writer {
 
 inline constexpr std::int64_t kSchemaVersion = 1;
 
-// Throws UserError unless `path` is a parbench file of kSchemaVersion. `what` names the command's role for it.
+// Throws UserError unless `path` is a parbench file of kSchemaVersion (run, merge and info refuse other files).
 void check_parbench_file(const std::string& path);
 
 // Writes the root attributes of a new file.

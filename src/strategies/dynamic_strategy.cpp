@@ -15,7 +15,6 @@
 #include <boost/mpi/collectives.hpp>
 #include <chrono>
 #include <cmath>
-#include <mutex>
 #include <optional>
 #include <thread>
 
@@ -32,7 +31,7 @@ enum Tag : int { kWant = 1, kAssign = 2, kInputs = 3, kResult = 4 };
 constexpr int kDepth = 2;                   // requests each worker keeps in flight
 constexpr double kTargetChunkSeconds = 1e-3;
 
-// The shared task counter on rank 0, handing out contiguous ranges.
+// The task counter on rank 0, handing out contiguous ranges (only rank 0's main thread uses it).
 class ChunkSource {
  public:
   ChunkSource(std::int64_t tasks, int ranks, bool guided, std::int64_t chunk)
@@ -41,7 +40,6 @@ class ChunkSource {
   std::int64_t chunk() const { return chunk_; }
 
   TaskRange take(std::int64_t limit = 0) {
-    std::lock_guard lock(mutex_);
     if (stopped_) return {next_, next_};
     std::int64_t size = chunk_;
     if (guided_) size = std::max(chunk_, (tasks_ - next_ + 4 * ranks_ - 1) / (4 * ranks_));
@@ -50,13 +48,9 @@ class ChunkSource {
     next_ = r.end;
     return r;
   }
-  void stop() {
-    std::lock_guard lock(mutex_);
-    stopped_ = true;
-  }
+  void stop() { stopped_ = true; }
 
  private:
-  std::mutex mutex_;
   std::int64_t tasks_;
   int ranks_;
   bool guided_;
