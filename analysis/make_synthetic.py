@@ -12,6 +12,7 @@ building the C++ program.
 
     /usr/bin/python3 analysis/make_synthetic.py out.h5 --f 0 0.05 0.3 --ranks 1,2,4,8,16,24 --reps 5
     /usr/bin/python3 analysis/make_synthetic.py weak.h5 --scaling weak --f 0.1
+    /usr/bin/python3 analysis/make_synthetic.py sweep.h5 --chunk-sweep --ranks 1,2,4
 """
 from __future__ import annotations
 
@@ -27,9 +28,9 @@ STRING = h5py.string_dtype("utf-8")
 # Run-table columns in schema order, with their HDF5 types ("str" = variable-length UTF-8).
 RUN_COLUMNS = {
     "run_id": np.int64, "group": "str", "study": "str", "point": "str", "workload": "str", "label": "str",
-    "strategy": "str", "chunk": np.int64, "chunk_auto": np.int8, "ranks": np.int64, "threads": np.int64,
-    "repetition": np.int64, "warmup": np.int8, "scaling": "str", "work_units": np.int64, "tasks": np.int64,
-    "wall_s": np.float64, "compute_max_s": np.float64, "compute_mean_s": np.float64,
+    "strategy": "str", "strategy_label": "str", "chunk": np.int64, "chunk_auto": np.int8, "ranks": np.int64,
+    "threads": np.int64, "repetition": np.int64, "warmup": np.int8, "scaling": "str", "work_units": np.int64,
+    "tasks": np.int64, "wall_s": np.float64, "compute_max_s": np.float64, "compute_mean_s": np.float64,
     "distribute_s": np.float64, "collect_s": np.float64, "reduce_s": np.float64, "overhead_s": np.float64,
     "write_s": np.float64, "imbalance": np.float64, "status": "str", "verified": np.int8,
     "start_time": "str", "slurm_job_id": "str",
@@ -39,6 +40,20 @@ RUN_COLUMNS = {
 SERIAL_PHASE_SHARES = {"distribute_s": 0.4, "collect_s": 0.2, "reduce_s": 0.2, "overhead_s": 0.2}
 OTHER_SHARE = 0.02  # part of wall_s left to "other/idle", so the breakdown plot has all its layers
 
+# A chunk-size sweep (the multiprocessing tutorials' `chunksize` lesson): strategy, strategy_label, chunk used,
+# chunk_auto, wall time relative to the best setting. Small chunks pay per-chunk overhead, large ones leave ranks
+# idle at the end; "auto" chooses 12 or 16 (it may choose differently from run to run, as the real one does).
+CHUNK_SWEEP = (
+    ("static", "static", 0, False, 1.08),
+    ("dynamic", "dynamic chunk=1", 1, False, 1.35),
+    ("dynamic", "dynamic chunk=10", 10, False, 1.0),
+    ("dynamic", "dynamic chunk=100", 100, False, 1.2),
+    ("dynamic", "dynamic", (12, 16), True, 1.03),
+    ("guided", "guided min_chunk=4", 4, False, 1.05),
+    ("cyclic", "cyclic", 1, False, 1.15),
+    ("cyclic", "cyclic chunk=32", 32, False, 1.1),
+)
+
 
 @dataclass
 class SyntheticPoint:
@@ -46,6 +61,9 @@ class SyntheticPoint:
     serial_fraction: float                 # f (strong) or a (weak)
     label: str = "trig n=1000000"
     strategy: str = "static"
+    strategy_label: str = ""                # empty: the strategy kind, as parbench labels a strategy without parameters
+    chunk: int | tuple = 0                  # chunk used; a tuple is cycled over the runs (what "auto" chose each time)
+    chunk_auto: bool = False
     threads: int = 1
     scaling: str = "strong"
     ranks: tuple = (1, 2, 4, 8, 16, 24)
@@ -58,9 +76,24 @@ class SyntheticPoint:
     trace: bool = False                     # write trace/* for the first counted repetition at the largest p
     failed_at: tuple = field(default_factory=tuple)  # rank counts that get one extra run with status "failed"
 
+    def __post_init__(self):
+        self.strategy_label = self.strategy_label or self.strategy
+
     @property
     def point(self) -> str:
-        return f"{self.label} / {self.strategy} / {self.threads}"
+        return f"{self.label} / {self.strategy_label} / {self.threads}"
+
+    def chunk_of_run(self, index: int) -> int:
+        chunks = self.chunk if isinstance(self.chunk, tuple) else (self.chunk,)
+        return chunks[index % len(chunks)]
+
+
+def chunk_sweep(label: str, ranks: tuple, repetitions: int = 5, serial_fraction: float = 0.05) -> list:
+    """One SyntheticPoint per CHUNK_SWEEP setting, all of workload `label`."""
+    return [SyntheticPoint(serial_fraction=serial_fraction, label=label, strategy=kind, strategy_label=name,
+                           chunk=chunk, chunk_auto=auto, t1=2.0 * factor, ranks=ranks, repetitions=repetitions,
+                           tasks=1000)
+            for kind, name, chunk, auto, factor in CHUNK_SWEEP]
 
 
 def model_wall_time(point: SyntheticPoint, p: int) -> float:
@@ -158,13 +191,14 @@ def write_synthetic(path, points, seed: int = 0, created: str | None = None, stu
         f.attrs["git_commit"] = "unknown"
         f.attrs["created"] = created
         for point in points:
-            for rec in _run_records(point, rng):
+            for index, rec in enumerate(_run_records(point, rng)):
                 run_id = len(rows) + 1
                 start += datetime.timedelta(seconds=rec["wall_s"] + 0.01)
                 row = {
                     "run_id": run_id, "group": f"/run/{run_id:06d}", "study": study, "point": point.point,
                     "workload": point.label.split()[0], "label": point.label, "strategy": point.strategy,
-                    "chunk": 0, "chunk_auto": 0, "start_time": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "strategy_label": point.strategy_label, "chunk": point.chunk_of_run(index),
+                    "chunk_auto": int(point.chunk_auto), "start_time": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
                     "slurm_job_id": "",
                 }
                 row.update({k: rec[k] for k in RUN_COLUMNS if k in rec})
@@ -226,10 +260,15 @@ def main(argv=None):
     ap.add_argument("--noise", type=float, default=0.03, help="relative noise of wall_s (default 0.03)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--trace", action="store_true", help="write a task trace for the largest rank count")
+    ap.add_argument("--chunk-sweep", action="store_true",
+                    help="also write a chunk-size sweep (static; dynamic chunk 1, 10, 100 and auto; guided "
+                         "min_chunk 4; cyclic chunk 1 and 32) of a workload labelled 'pi sweep', same rank counts")
     args = ap.parse_args(argv)
     ranks = tuple(int(r) for r in args.ranks.split(","))
     points = [SyntheticPoint(serial_fraction=f, label=f"trig f={f:g}", scaling=args.scaling, ranks=ranks,
                              repetitions=args.reps, noise=args.noise, trace=args.trace) for f in args.f]
+    if args.chunk_sweep:
+        points += chunk_sweep("pi sweep", ranks, args.reps)
     print(write_synthetic(args.output, points, seed=args.seed))
 
 

@@ -5,7 +5,8 @@
 
 Writes, per point (workload label / strategy / threads), speedup, efficiency, serial-fraction, phase
 breakdown, load-balance and (when traced) timeline plots into report/<point>/, and report/summary.csv
-and report/summary.md. See analysis/README.md.
+and report/summary.md; when the runs sweep the chunk size, also report/chunks/*.png and report/chunks.csv.
+See analysis/README.md.
 """
 import os
 import sys

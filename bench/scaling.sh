@@ -8,7 +8,7 @@ np=${NP:-$(nproc)}
 ranks=$(seq -s, 1 "$np")
 bench_run "$np" "
 [study]
-repetitions = 3
+repetitions = 5
 warmup = 1
 ranks = [$ranks]
 [[workload]]

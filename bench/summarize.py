@@ -76,9 +76,19 @@ def main(path, mode):
         for (sl, p), idx in sorted(groups(t, "strategy_label", "ranks").items()):
             print(f"{sl:20s} ranks={p}: imbalance (max/mean compute) median {med(t, 'imbalance', idx):.3f}  "
                   f"wall {med(t, 'wall_s', idx):.3f} s")
-    elif mode == "chunks":
-        for (sl, p), idx in sorted(groups(t, "strategy_label", "ranks").items()):
-            print(f"{sl:24s} ranks={p}: wall {med(t, 'wall_s', idx):.4f} s  chunk used {int(np.median(t['chunk'][idx]))}")
+    elif mode == "chunks":  # wall per chunk setting, against auto and the best setting (warm-up labels skipped)
+        rows = {k: v for k, v in groups(t, "strategy_label", "ranks").items() if not k[0].startswith("warm-up")}
+        best = min(med(t, "wall_s", idx) for idx in rows.values())
+        auto = [med(t, "wall_s", idx) for idx in rows.values() if t["chunk_auto"][idx[0]]]
+        tasks = int(t["tasks"][0])
+        for (sl, p), idx in sorted(rows.items(), key=lambda kv: med(t, "chunk", kv[1])):
+            wall = med(t, "wall_s", idx)
+            # extra rank-seconds over the best setting, spread over the tasks: what one chunk request cost
+            per_task = (wall - best) * p / tasks
+            print(f"{sl:24s} ranks={p}: wall {wall:.4f} s (min {t['wall_s'][idx].min():.4f}, max "
+                  f"{t['wall_s'][idx].max():.4f}, n={len(idx)})  chunk used {int(med(t, 'chunk', idx)):6d}  "
+                  f"vs best {wall / best:5.3f}" + (f"  vs auto {wall / auto[0]:5.3f}" if auto else "")
+                  + (f"  (+{1e6 * per_task:.2f} µs per task)" if int(med(t, "chunk", idx)) == 1 else ""))
     else:
         sys.exit(f"unknown mode {mode}")
 

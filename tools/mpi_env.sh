@@ -8,12 +8,9 @@ export OMPI_MCA_pml=${OMPI_MCA_pml:-ob1}
 # mpirun's own banner after a non-zero exit ("Primary job terminated normally, but ...") would follow parbench's
 # one-line error; quiet mode (mpirun -q) leaves just parbench's line.
 export OMPI_MCA_orte_execute_quiet=${OMPI_MCA_orte_execute_quiet:-1}
-# This machine kind has 2 cores, so anything beyond 2 ranks is oversubscribed. Then Open MPI's tree collectives
-# need several rounds of process scheduling each, linear ones a single round: 24 ranks on 2 cores cost 1.7 ms per
-# empty run with the defaults and 0.95 ms with these (bench/overhead.sh). On a real node, leave these out.
+# This machine kind has 2 cores, so anything beyond 2 ranks is oversubscribed. The per-rank timings are gathered
+# after every run, when results have already reached rank 0; the linear gather then finds every message waiting,
+# while the default tree needs intermediate ranks to be scheduled again to forward: 24 ranks on 2 cores cost
+# 0.19–0.24 ms per empty static run with it, 0.7–0.86 ms without (bench/overhead.sh). On a real node, leave it out.
 export OMPI_MCA_coll_tuned_use_dynamic_rules=${OMPI_MCA_coll_tuned_use_dynamic_rules:-1}
-for _c in barrier gather gatherv scatter scatterv allreduce; do
-  _v=OMPI_MCA_coll_tuned_${_c}_algorithm
-  export "$_v=${!_v:-1}"
-done
-unset _c _v
+export OMPI_MCA_coll_tuned_gather_algorithm=${OMPI_MCA_coll_tuned_gather_algorithm:-1}

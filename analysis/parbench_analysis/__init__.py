@@ -6,5 +6,6 @@ Modules, in the order the report uses them:
   fitting  -- Amdahl (strong) and Gustafson (weak) fits with 95 % intervals
   plots    -- one PNG per view
   summary  -- summary.csv and summary.md
+  chunks   -- across points: wall time per chunk setting of one label, threads and p; chunks.csv
   cli      -- the `report.py` command line
 """

@@ -6,6 +6,7 @@ import os
 import re
 import sys
 
+from .chunks import chunk_groups, write_chunk_csv
 from .loader import InputError, load_results
 from .scaling import analyse
 from .summary import fit_sentence, write_summary
@@ -20,6 +21,7 @@ def folder_name(point: str) -> str:
 
 
 def _unique_folder_names(points) -> dict:
+    """point -> folder_name(point), made unique; also names the chunk plots (ChunkGroup.name -> file name)."""
     names, used = {}, set()
     for point in points:
         name, n = folder_name(point), 2
@@ -28,6 +30,24 @@ def _unique_folder_names(points) -> dict:
         used.add(name)
         names[point] = name
     return names
+
+
+def _write_chunk_view(runs, output: str) -> str | None:
+    """chunks/*.png and chunks.csv when some label, threads and p were measured at several chunk settings;
+    returns the line to print, or None (and writes nothing) when nothing sweeps the chunk."""
+    groups = chunk_groups(runs)
+    if not groups:
+        return None
+    from .plots import plot_chunks
+
+    out_dir = os.path.join(output, "chunks")
+    os.makedirs(out_dir, exist_ok=True)
+    names = _unique_folder_names(g.name for g in groups)
+    for g in groups:
+        plot_chunks(g, out_dir, names[g.name] + ".png")
+    csv_path = write_chunk_csv(groups, output)
+    plots = f"{len(groups)} plot{'s' * (len(groups) != 1)}"
+    return f"chunk sizes: {os.path.join(out_dir, '*.png')} ({plots}) and {csv_path}"
 
 
 def _parse_args(argv):
@@ -67,4 +87,7 @@ def main(argv=None) -> int:
     plotted = sum(not a.table.empty for a in analyses)
     print(f"plots: {os.path.join(args.output, '<point>', '*.png')} ({plotted} point folder{'s' * (plotted != 1)})")
     print(f"summary: {csv_path} and {md_path}")
+    chunk_line = _write_chunk_view(runs, args.output)
+    if chunk_line:
+        print(chunk_line)
     return 0

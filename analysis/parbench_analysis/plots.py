@@ -8,8 +8,9 @@ import matplotlib
 matplotlib.use("Agg")  # files only; no display on batch nodes
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator  # noqa: E402
+from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, MaxNLocator, NullLocator  # noqa: E402
 
+from .chunks import ChunkGroup  # noqa: E402
 from .loader import read_rank_dataset, read_trace  # noqa: E402
 from .scaling import SERIAL_MEASURED_DEFINITION, PointAnalysis  # noqa: E402
 
@@ -21,20 +22,29 @@ PHASES = [  # run-table column, legend label; stacked bottom to top
     ("overhead_s", "overhead"),
 ]
 DPI = 110
+CHUNK_STYLE = {"dynamic": ("C0", "o"), "guided": ("C1", "s"), "cyclic": ("C2", "^")}  # colour, marker per kind
 PLAIN_NUMBER = FuncFormatter(lambda v, _: f"{v:g}")
 
 
 FIG_HEIGHT_IN = 4.8
 
 
+def _threads_text(threads: int) -> str:
+    return f"{threads} thread{'s' if threads != 1 else ''}/rank"
+
+
 def _figure(a: PointAnalysis, view: str, ncols: int = 1, extra: str = ""):
-    """Figure with a header: what is shown and for which point, then host, date and how to read it."""
+    """A point's figure: the header names the view, label, strategy, threads and scaling."""
+    title = f"{view} — {a.label} · {a.strategy} · {_threads_text(a.threads)} ({a.scaling} scaling)"
+    return _header_figure(title, a.hosts, a.created, ncols, extra)
+
+
+def _header_figure(title: str, hosts: str, created: str, ncols: int = 1, extra: str = ""):
+    """Figure with a header: what is shown and for what, then host, date and how to read it."""
     fig, axes = plt.subplots(1, ncols, figsize=(6.4 * ncols if ncols > 1 else 7.2, FIG_HEIGHT_IN), squeeze=False)
-    threads = f"{a.threads} thread{'s' if a.threads != 1 else ''}/rank"
-    lines = [f"host: {a.hosts or 'unknown'} · created {a.created or 'unknown'}"] + ([extra] if extra else [])
+    lines = [f"host: {hosts or 'unknown'} · created {created or 'unknown'}"] + ([extra] if extra else [])
     top_in = 0.08
-    fig.text(0.5, 1 - top_in / FIG_HEIGHT_IN, f"{view} — {a.label} · {a.strategy} · {threads} ({a.scaling} scaling)",
-             ha="center", va="top", fontsize=11)
+    fig.text(0.5, 1 - top_in / FIG_HEIGHT_IN, title, ha="center", va="top", fontsize=11)
     top_in += 0.24
     fig.text(0.5, 1 - top_in / FIG_HEIGHT_IN, "\n".join(lines), ha="center", va="top", fontsize=8, color="0.3")
     top_in += 0.16 * len(lines) + 0.05
@@ -259,3 +269,74 @@ def plot_point(a: PointAnalysis, out_dir: str) -> list[str]:
     written = [plot_speedup(a, out_dir), plot_efficiency(a, out_dir), plot_serial_fraction(a, out_dir),
                plot_breakdown(a, out_dir), plot_balance(a, out_dir), plot_timeline(a, out_dir)]
     return [w for w in written if w]
+
+
+def _chunk_errorbar(ax, rows, fmt: str, colour: str, label: str, **style):
+    ax.errorbar(rows["chunk"], rows["T"], yerr=[rows["T"] - rows["T_min"], rows["T_max"] - rows["T"]], fmt=fmt,
+                capsize=3, color=colour, label=label, **style)
+
+
+def _chunk_y_limits(low: float, high: float, log: bool) -> tuple[float, float]:
+    """Limits that keep the data between 15 % and 75 % of the axes height: room below for the "auto → N"
+    annotations, above for the legend."""
+    to, back = (np.log, np.exp) if log else (float, float)
+    a, b = to(low), to(high)
+    span = max(b - a, 0.05 * abs(b))
+    return max(back(a - span * 0.15 / 0.6), 0.0), back(b + span * 0.25 / 0.6)
+
+
+def _chunk_axes(ax, g: ChunkGroup):
+    """Log chunk axis ticked at the fixed chunks (auto's choice is in its annotation, where it cannot crowd a
+    neighbouring tick); wall time log when it spans more than a factor of 8, and on the right relative to the best."""
+    chunked = g.chunked
+    fixed = chunked.loc[chunked["chunk_auto"] == 0, "chunk"]
+    ax.set_xscale("log")
+    ax.set_xlim(chunked["chunk"].min() / 2, chunked["chunk"].max() * 2)  # room for markers and annotations
+    ax.xaxis.set_major_locator(FixedLocator(sorted(set(fixed if len(fixed) else chunked["chunk"]))))
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.xaxis.set_major_formatter(PLAIN_NUMBER)
+    ax.set_xlabel("chunk size used  [tasks per chunk]")
+    low, high = g.settings["T_min"].min(), g.settings["T_max"].max()
+    log = high / low > 8
+    if log:
+        ax.set_yscale("log")  # before the secondary axis, which takes its scale from ax once
+    ax.set_ylim(*_chunk_y_limits(low, high, log))
+    ax.set_ylabel("wall time T, median  [s]")
+    best = g.best["T"]
+    right = ax.secondary_yaxis("right", functions=(lambda t: t / best, lambda r: r * best))
+    right.set_ylabel("T relative to the best chunk setting  [×]")
+    for axis in (ax.yaxis, right.yaxis) if log else ():  # 1, 2, 5, 10, … rather than powers of ten alone
+        axis.set_major_locator(LogLocator(subs=(1, 2, 5)))
+        axis.set_major_formatter(PLAIN_NUMBER)
+        axis.set_minor_locator(NullLocator())
+    ax.grid(True, which="major", alpha=0.3)
+
+
+def plot_chunks(g: ChunkGroup, out_dir: str, name: str) -> str:
+    """Median wall time per chunk setting at one p: fixed chunks of a kind joined by a line, "auto" as a star at
+    the chunk it chose, static as a horizontal reference."""
+    s, best = g.settings, g.best
+    reps = sorted({int(s["n"].min()), int(s["n"].max())})
+    chosen = f", auto → {best['chunk']}" if best["chunk_auto"] else ""
+    title = f"Chunk size — {g.label} · {_threads_text(g.threads)} · p = {g.p} ({g.scaling} scaling)"
+    fig, (ax,) = _header_figure(title, g.hosts, g.created,
+                                extra=f"T = median wall_s over {'–'.join(map(str, reps))} repetitions, bars min–max"
+                                      f" · best: {best['strategy_label']}{chosen} ({best['T']:.3g} s)")
+    for kind, rows in g.chunked.groupby("strategy", sort=False):
+        colour, marker = CHUNK_STYLE[kind]
+        fixed, auto = rows[rows["chunk_auto"] == 0], rows[rows["chunk_auto"] == 1]
+        if len(fixed):
+            _chunk_errorbar(ax, fixed, f"{marker}-", colour, kind)
+        if len(auto):
+            _chunk_errorbar(ax, auto, "*", colour, f"{kind} auto", markersize=14, markeredgecolor="black",
+                            markeredgewidth=0.6)
+        for row in auto.itertuples():
+            # Below the bars: auto usually lands near the bottom of the curve, where no line runs underneath.
+            ax.annotate(f"auto → {row.chunk}", (row.chunk, row.T_min), xytext=(0, -6), textcoords="offset points",
+                        ha="center", va="top", fontsize=8, color=colour,
+                        bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.8))
+    for row in g.reference.itertuples():
+        ax.axhline(row.T, ls="--", color="0.4", label=f"{row.strategy_label} ({row.T:.3g} s)")
+    _chunk_axes(ax, g)
+    _legend(ax, fontsize=8, loc="upper center", ncol=3)
+    return _save(fig, out_dir, name)

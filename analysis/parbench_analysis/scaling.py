@@ -135,17 +135,25 @@ def _distinct(values) -> list:
     return seen
 
 
+def hosts_text(runs: pd.DataFrame) -> str:
+    """The distinct hosts of `runs` for a plot header; long host lists are cut to stay on one line."""
+    hosts = _distinct(runs["hosts"])
+    return ", ".join(hosts) if len(hosts) <= 3 else f"{', '.join(hosts[:2])}, … ({len(hosts)} hosts)"
+
+
+def created_text(runs: pd.DataFrame) -> str:
+    """The `created` dates of the files `runs` came from (several when files were read together)."""
+    return " – ".join(sorted(set(_distinct(runs["created"]))))
+
+
 def analyse_point(point_runs: pd.DataFrame) -> PointAnalysis:
     """Everything the plots and the summary need for one point."""
     first = point_runs.iloc[0]
     runs = counted_runs(point_runs)
     scaling = str(first["scaling"])
-    hosts = _distinct(point_runs["hosts"])
     common = dict(point=str(first["point"]), workload=str(first["workload"]), label=str(first["label"]),
                   strategy=str(first["strategy"]), threads=int(first["threads"]), scaling=scaling,
-                  runs=runs, all_runs=point_runs,
-                  hosts=", ".join(hosts) if len(hosts) <= 3 else f"{', '.join(hosts[:2])}, … ({len(hosts)} hosts)",
-                  created=" – ".join(sorted(set(_distinct(point_runs["created"])))))
+                  runs=runs, all_runs=point_runs, hosts=hosts_text(point_runs), created=created_text(point_runs))
     if runs.empty:
         return PointAnalysis(table=pd.DataFrame(), baseline_p=0, fit=None,
                              no_fit_reason="no counted runs (every run was a warm-up or not ok)", **common)

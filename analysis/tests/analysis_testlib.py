@@ -1,5 +1,6 @@
 """Helpers shared by the analysis tests (a uniquely named module, so it cannot clash with other test folders)."""
 import os
+import struct
 import subprocess
 import sys
 
@@ -12,6 +13,8 @@ if ANALYSIS_DIR not in sys.path:
 STRONG_FRACTIONS = (0.0, 0.05, 0.3)
 WEAK_ALPHA = 0.1
 NO_P1_FRACTION = 0.05
+SWEEP_LABEL = "pi sweep"   # the chunk-size sweep (make_synthetic.CHUNK_SWEEP) in its own file
+SWEEP_RANKS = (2,)
 
 
 def run_report(*args):
@@ -21,3 +24,12 @@ def run_report(*args):
 
 def strong_label(f):
     return f"trig f={f:g}"
+
+
+def png_size(path):
+    """(width, height) of a PNG, after checking that it is one."""
+    with open(path, "rb") as fh:
+        head = fh.read(24)
+    assert head[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    assert head[12:16] == b"IHDR"
+    return struct.unpack(">II", head[16:24])

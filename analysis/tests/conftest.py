@@ -1,8 +1,9 @@
 """Fixtures: synthetic files with known serial fractions, and one report over them."""
 import pytest
 
-from analysis_testlib import NO_P1_FRACTION, STRONG_FRACTIONS, WEAK_ALPHA, run_report, strong_label
-from make_synthetic import SyntheticPoint, write_synthetic
+from analysis_testlib import (NO_P1_FRACTION, STRONG_FRACTIONS, SWEEP_LABEL, SWEEP_RANKS, WEAK_ALPHA, run_report,
+                              strong_label)
+from make_synthetic import SyntheticPoint, chunk_sweep, write_synthetic
 
 
 def pytest_configure(config):
@@ -31,3 +32,17 @@ def report(synthetic_files, tmp_path_factory):
     result = run_report(synthetic_files["strong"], synthetic_files["weak"], "-o", out)
     assert result.returncode == 0, result.stderr
     return out, result
+
+
+@pytest.fixture(scope="session")
+def chunk_sweep_report(tmp_path_factory):
+    """Static and dynamic chunk 1, 10, 100 and auto at p = 2 (the sweep's guided and cyclic settings would only
+    add point plots to wait for), and its report. Four repetitions: an even count, so "auto" (12 and 16 in turn)
+    has two middle chunks to choose from."""
+    d = tmp_path_factory.mktemp("chunks")
+    sweep = [p for p in chunk_sweep(SWEEP_LABEL, SWEEP_RANKS, repetitions=4) if p.strategy in ("static", "dynamic")]
+    path = write_synthetic(d / "sweep.h5", sweep, seed=13, created="2024-05-03T09:00:00Z")
+    out = d / "report"
+    result = run_report(path, "-o", out)
+    assert result.returncode == 0, result.stderr
+    return path, out, result

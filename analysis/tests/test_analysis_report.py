@@ -1,13 +1,12 @@
 """End to end: report.py on synthetic files; numbers checked against values computed here from the raw file."""
 import os
-import struct
 
 import h5py
 import numpy as np
 import pandas as pd
 import pytest
 
-from analysis_testlib import NO_P1_FRACTION, STRONG_FRACTIONS, WEAK_ALPHA, strong_label
+from analysis_testlib import NO_P1_FRACTION, STRONG_FRACTIONS, WEAK_ALPHA, png_size, strong_label
 
 STRONG_PLOTS = {"speedup.png", "efficiency.png", "amdahl.png", "breakdown.png", "balance.png"}
 WEAK_PLOTS = {"speedup.png", "efficiency.png", "gustafson.png", "breakdown.png", "balance.png", "timeline.png"}
@@ -111,14 +110,6 @@ def test_summary_has_every_column(summary):
     # Synthetic phases follow Amdahl: serial share of the p-rank wall time = f / (f + (1 - f) / p).
     p = f05.index.to_numpy()
     assert np.allclose(f05["serial_measured"], 0.05 / (0.05 + 0.95 / p), rtol=1e-6)
-
-
-def png_size(path):
-    with open(path, "rb") as fh:
-        head = fh.read(24)
-    assert head[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
-    assert head[12:16] == b"IHDR"
-    return struct.unpack(">II", head[16:24])
 
 
 def test_plots_are_valid_pngs(report):

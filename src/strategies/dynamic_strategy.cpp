@@ -8,13 +8,18 @@
 // main thread polls with MPI_Iprobe after every task (well under a microsecond when nothing is waiting). A separate
 // dispatcher thread was tried first: on the same core its wake-ups made rank 0's own tasks up to 1.7× slower.
 // Once rank 0 has no work left it keeps serving, sleeping between polls, so it never busy-waits away a core.
-// Workers keep two requests in flight, so the next chunk is usually there when the current one is done.
+// Each worker's first two chunks are known without asking: every rank replays the same counter (the first 2 × (ranks
+// - 1) chunks go round-robin to the workers), so a run starts without a request round trip. From then on every
+// result a worker returns is also its next request, and each worker holds one chunk in hand while it computes the
+// other, so the next chunk is usually there when the current one is done.
+#include <sched.h>
 #include <sys/prctl.h>
 
 #include <algorithm>
 #include <boost/mpi/collectives.hpp>
 #include <chrono>
 #include <cmath>
+#include <deque>
 #include <optional>
 #include <thread>
 
@@ -27,8 +32,8 @@
 namespace parbench::strategies {
 namespace {
 
-enum Tag : int { kWant = 1, kAssign = 2, kInputs = 3, kResult = 4 };
-constexpr int kDepth = 2;                   // requests each worker keeps in flight
+enum Tag : int { kAssign = 2, kInputs = 3, kResult = 4 };
+constexpr int kDepth = 2;                   // chunks each worker holds: one computing, one in hand or requested
 constexpr double kTargetChunkSeconds = 1e-3;
 
 // The task counter on rank 0, handing out contiguous ranges (only rank 0's main thread uses it).
@@ -59,6 +64,18 @@ class ChunkSource {
   bool stopped_ = false;
 };
 
+// The chunks handed out before any request: round i gives worker r (1 ≤ r < ranks) the next chunk of the counter,
+// for kDepth rounds. Every rank computes the same list from its own copy of the counter.
+std::vector<std::vector<TaskRange>> preassign(ChunkSource& source, int ranks) {
+  std::vector<std::vector<TaskRange>> given(static_cast<std::size_t>(ranks));
+  for (int round = 0; round < kDepth; ++round)
+    for (int r = 1; r < ranks; ++r) {
+      const TaskRange range = source.take();
+      if (range.begin < range.end) given[static_cast<std::size_t>(r)].push_back(range);
+    }
+  return given;
+}
+
 bool stop_requested(const RunContext& ctx) { return ctx.stop && ctx.stop->load(std::memory_order_relaxed); }
 
 std::int64_t chunk_words(const workloads::Layout& l, TaskRange r) {
@@ -69,7 +86,13 @@ std::int64_t chunk_words(const workloads::Layout& l, TaskRange r) {
 class Dispatcher {
  public:
   Dispatcher(const RunContext& ctx, RunOutput& out, ChunkSource& source, RankTiming& times)
-      : ctx_(ctx), out_(out), source_(source), times_(times), state_(static_cast<std::size_t>(ctx.comm.size())) {}
+      : ctx_(ctx), out_(out), source_(source), times_(times), state_(static_cast<std::size_t>(ctx.comm.size())) {
+    const double t = timing::now();
+    const std::vector<std::vector<TaskRange>> given = preassign(source_, ctx.comm.size());
+    for (std::size_t r = 1; r < given.size(); ++r)
+      for (const TaskRange& range : given[r]) send_inputs(static_cast<int>(r), range, state_[r]);
+    times_.distribute_s += timing::now() - t;
+  }
 
   // Tasks rank 0 finished itself, for progress reports.
   void add_root_done(std::int64_t n) { root_done_ += n; }
@@ -77,21 +100,16 @@ class Dispatcher {
   // Serves one waiting message, if any; returns whether there was one. Called by rank 0's main thread between its
   // own tasks (the only thread that makes MPI calls).
   bool poll() {
-    auto status = ctx_.comm.iprobe(boost::mpi::any_source, boost::mpi::any_tag);
+    auto status = ctx_.comm.iprobe(boost::mpi::any_source, kResult);
     if (!status) return false;
     if (!input_sends_.empty())
       input_sends_.erase(boost::mpi::test_some(input_sends_.begin(), input_sends_.end()), input_sends_.end());
     const int src = status->source();
     Worker& w = state_[static_cast<std::size_t>(src)];
     double t = timing::now();
-    if (status->tag() == kWant) {
-      ctx_.comm.recv(src, kWant);
-      ++w.initial_wants;
-    } else {
-      buffer_.resize(static_cast<std::size_t>(*status->count<Word>()));
-      ctx_.comm.recv(src, kResult, buffer_.data(), static_cast<int>(buffer_.size()));
-      file_result(buffer_, w);
-    }
+    buffer_.resize(static_cast<std::size_t>(*status->count<Word>()));
+    ctx_.comm.recv(src, kResult, buffer_.data(), static_cast<int>(buffer_.size()));
+    file_result(buffer_, w);
     times_.collect_s += timing::now() - t;
     report_progress();
     t = timing::now();
@@ -100,26 +118,21 @@ class Dispatcher {
     return true;
   }
 
-  // At the start of a run: answers every worker's first requests (they are sent right after the start barrier, so
-  // this takes microseconds) before rank 0 starts a task of its own, which might be long.
-  void serve_first_requests() {
-    auto waiting = [this] {
-      for (std::size_t r = 1; r < state_.size(); ++r)
-        if (state_[r].initial_wants < kDepth) return true;
-      return false;
-    };
-    while (waiting())
-      if (!poll()) std::this_thread::sleep_for(std::chrono::microseconds{2});
-  }
-
-  // After rank 0's own work: serves until every worker is done, sleeping between polls (backing off from 5 µs to
-  // a quarter of the mean time between requests, at most 500 µs), so waiting costs no core. Counts as idle time.
+  // After rank 0's own work: serves until every worker is done. For the first 50 µs after a message it polls,
+  // yielding the core between polls (the last results of a run usually arrive within that, and a sleep costs tens
+  // of µs of wake-up latency); after that it sleeps between polls, backing off from 5 µs to a quarter of the mean
+  // time between messages, at most 500 µs, so waiting costs no core. Counts as idle time.
   void finish() {
     prctl(PR_SET_TIMERSLACK, 1000UL);  // sleep close to what we ask for (default slack is 50 µs)
+    constexpr double kSpinSeconds = 50e-6;
     const double begin = timing::now();
     double pause = 5e-6, mean_gap = 5e-4, last = begin;
     while (!all_done()) {
       if (!poll()) {
+        if (timing::now() - last < kSpinSeconds) {
+          sched_yield();
+          continue;
+        }
         std::this_thread::sleep_for(std::chrono::duration<double>(pause));
         pause = std::min({pause * 2, mean_gap / 4, 5e-4});
         continue;
@@ -137,7 +150,6 @@ class Dispatcher {
 
  private:
   struct Worker {
-    int initial_wants = 0;
     std::int64_t assigned = 0;   // chunks handed out
     std::int64_t returned = 0;   // results received
     bool retired = false;        // stopped by a signal: gets no more work
@@ -168,7 +180,10 @@ class Dispatcher {
     if (!w.retired && !stop_requested(ctx_)) r = source_.take();
     const std::int64_t header[2] = {r.begin, r.end};
     ctx_.comm.send(dest, kAssign, header, 2);
-    if (r.begin == r.end) return;
+    if (r.begin < r.end) send_inputs(dest, r, w);
+  }
+
+  void send_inputs(int dest, TaskRange r, Worker& w) {
     ++w.assigned;
     const workloads::Layout& l = ctx_.layout;
     if (l.input_words > 0) {
@@ -181,12 +196,10 @@ class Dispatcher {
     }
   }
 
-  // Done when no worker can send anything more: every initial request arrived and every chunk came back.
+  // Done when every chunk handed out came back.
   bool all_done() const {
-    for (std::size_t r = 1; r < state_.size(); ++r) {
-      const Worker& w = state_[r];
-      if (w.initial_wants < kDepth || w.returned < w.assigned) return false;
-    }
+    for (std::size_t r = 1; r < state_.size(); ++r)
+      if (state_[r].returned < state_[r].assigned) return false;
     return true;
   }
 
@@ -202,10 +215,11 @@ class Dispatcher {
   std::vector<boost::mpi::request> input_sends_;
 };
 
-void run_worker(const RunContext& ctx, RunOutput& out, RankTiming& times) {
+void run_worker(const RunContext& ctx, RunOutput& out, RankTiming& times, ChunkSource& source) {
   const workloads::Layout& l = ctx.layout;
-  for (int i = 0; i < kDepth; ++i) ctx.comm.send(0, kWant);
-  int outstanding = kDepth;
+  const std::vector<TaskRange> given = preassign(source, ctx.comm.size())[static_cast<std::size_t>(ctx.comm.rank())];
+  std::deque<TaskRange> in_hand(given.begin(), given.end());
+  int outstanding = 0;  // requests (returned results) not answered yet
   bool retired = false;
   std::vector<double> inputs;
   // Results go out with isend from two alternating buffers: a large result is sent by rendezvous, which completes
@@ -213,14 +227,19 @@ void run_worker(const RunContext& ctx, RunOutput& out, RankTiming& times) {
   std::vector<Word> buffers[2];
   int current = 0;
   std::optional<boost::mpi::request> in_flight;
-  while (outstanding > 0) {
-    std::int64_t header[2];
-    double t = timing::now();
-    ctx.comm.recv(0, kAssign, header, 2);
-    times.idle_s += timing::now() - t;
-    --outstanding;
-    const TaskRange r{header[0], header[1]};
-    if (r.begin == r.end) continue;
+  while (!in_hand.empty() || outstanding > 0) {
+    double t;
+    if (in_hand.empty()) {
+      std::int64_t header[2];
+      t = timing::now();
+      ctx.comm.recv(0, kAssign, header, 2);
+      times.idle_s += timing::now() - t;
+      --outstanding;
+      if (header[0] < header[1]) in_hand.push_back({header[0], header[1]});
+      continue;
+    }
+    const TaskRange r = in_hand.front();
+    in_hand.pop_front();
     if (l.input_words > 0) {
       t = timing::now();
       inputs.resize(static_cast<std::size_t>((l.item_begin(r.end) - l.item_begin(r.begin)) * l.input_words));
@@ -262,16 +281,15 @@ class SelfScheduling final : public Strategy {
   SelfScheduling(bool guided, std::int64_t chunk) : guided_(guided), chunk_(chunk) {}
 
   void execute(const RunContext& ctx, RunOutput& out, RankTiming& times) const override {
+    const workloads::Layout& l = ctx.layout;
+    // With chunk = "auto" the preassigned chunks are single tasks; rank 0 then times some to choose the chunk.
+    ChunkSource source(l.tasks, ctx.comm.size(), guided_, std::max<std::int64_t>(chunk_, 1));
     if (ctx.comm.rank() != 0) {
-      run_worker(ctx, out, times);
+      run_worker(ctx, out, times, source);
       return;
     }
-    const workloads::Layout& l = ctx.layout;
     allocate_outputs(l, out);
-    ChunkSource source(l.tasks, ctx.comm.size(), guided_, std::max<std::int64_t>(chunk_, 1));
     Dispatcher dispatcher(ctx, out, source, times);
-    // With chunk = "auto" the first requests get single tasks, before rank 0 times some to choose the chunk.
-    if (ctx.comm.size() > 1) dispatcher.serve_first_requests();
     if (!guided_ && chunk_ == config::kAutoChunk) choose_chunk(ctx, out, source, times);
     out.chunk = source.chunk();
 

@@ -133,12 +133,6 @@ void allocate_outputs(const workloads::Layout& layout, RunOutput& out) {
   out.done.assign(static_cast<std::size_t>(layout.tasks), 0);
 }
 
-void idle_barrier(const RunContext& ctx, RankTiming& times) {
-  const double t = timing::now();
-  ctx.comm.barrier();
-  times.idle_s += timing::now() - t;
-}
-
 }  // namespace parbench::strategies
 
 namespace parbench::strategies {
@@ -156,6 +150,8 @@ std::vector<TaskRange> prefix(const std::vector<TaskRange>& ranges, std::int64_t
   return out;
 }
 
+constexpr int kResultTag = 11;  // static and cyclic results
+
 int as_count(std::int64_t n) {
   PARBENCH_CHECK(n <= std::numeric_limits<int>::max()) << "a message of " << n << " words exceeds MPI's int count";
   return static_cast<int>(n);
@@ -170,24 +166,13 @@ void execute_assigned(const RunContext& ctx, RunOutput& out, RankTiming& times,
   const int me = ctx.comm.rank();
   const bool root = me == 0;
 
-  // Distribute: descriptors (begin, end pairs) of each rank's ranges, then the input rows that must travel. Every
-  // rank can size its own share (assign is cheap and deterministic), so no counts need broadcasting first.
+  // Distribute: the assignment is a pure function of (rank, ranks), so every rank works out its own ranges and
+  // only input rows that must travel are scattered (one collective fewer per run than scattering descriptors).
   double t = timing::now();
-  std::vector<std::vector<TaskRange>> all;
-  std::vector<int> desc_counts(static_cast<std::size_t>(p));
-  std::vector<std::int64_t> desc_send;
-  if (root) {
-    for (int r = 0; r < p; ++r) {
-      all.push_back(assign(r, p));
-      desc_counts[static_cast<std::size_t>(r)] = as_count(2 * static_cast<std::int64_t>(all.back().size()));
-      for (const TaskRange& range : all.back()) desc_send.insert(desc_send.end(), {range.begin, range.end});
-    }
-  }
-  const int my_desc = root ? desc_counts[0] : as_count(2 * static_cast<std::int64_t>(assign(me, p).size()));
-  std::vector<std::int64_t> desc(static_cast<std::size_t>(my_desc));
-  mpi::scatterv(ctx.comm, desc_send.data(), desc_counts, mpi::displacements(desc_counts), desc.data(), my_desc);
-  std::vector<TaskRange> mine;
-  for (std::size_t i = 0; i + 1 < desc.size(); i += 2) mine.push_back({desc[i], desc[i + 1]});
+  std::vector<std::vector<TaskRange>> all;  // every rank's ranges, on rank 0
+  if (root)
+    for (int r = 0; r < p; ++r) all.push_back(assign(r, p));
+  const std::vector<TaskRange> mine = root ? all[0] : assign(me, p);
   const PackedSize size = packed_size(layout, mine);
 
   std::vector<double> inputs;
@@ -208,47 +193,51 @@ void execute_assigned(const RunContext& ctx, RunOutput& out, RankTiming& times,
   }
   times.distribute_s += timing::now() - t;
 
-  // Compute into one packed buffer: the item rows of all my tasks, then their task rows.
-  std::vector<Word> packed(static_cast<std::size_t>(size.items * layout.item_words + size.tasks * layout.task_words));
-  Word* task_part = packed.data() + size.items * layout.item_words;
-  const std::int64_t done = compute_ranges(ctx, mine, inputs.empty() ? nullptr : inputs.data(), packed.data(),
-                                           task_part, times, out.trace);
+  // Compute into one packed buffer after a one-word header (tasks done): the item rows of all my tasks, then their
+  // task rows.
+  std::vector<Word> message(
+      static_cast<std::size_t>(1 + size.items * layout.item_words + size.tasks * layout.task_words));
+  Word* item_part = message.data() + 1;
+  Word* task_part = item_part + size.items * layout.item_words;
+  const std::int64_t done =
+      compute_ranges(ctx, mine, inputs.empty() ? nullptr : inputs.data(), item_part, task_part, times, out.trace);
   // After a stop only a prefix is done: close the gap so the message is items(prefix) then tasks(prefix).
   const PackedSize fsize = packed_size(layout, prefix(mine, done));
-  std::copy_n(task_part, fsize.tasks * layout.task_words, packed.data() + fsize.items * layout.item_words);
-  const std::int64_t send_words = fsize.items * layout.item_words + fsize.tasks * layout.task_words;
+  std::copy_n(task_part, fsize.tasks * layout.task_words, item_part + fsize.items * layout.item_words);
+  message[0] = static_cast<Word>(done);
+  message.resize(static_cast<std::size_t>(1 + fsize.items * layout.item_words + fsize.tasks * layout.task_words));
 
-  // Waiting for the slowest rank is idle time, not collection.
-  idle_barrier(ctx, times);
-
-  // Collect: how much each rank finished, then the packed outputs in one Gatherv.
+  // Collect, point to point rather than with Gatherv: a rank that has finished sends and is done, and rank 0 takes
+  // results in the order they arrive. A collective would need everyone to agree on the message sizes first (they
+  // shrink after a stop), which costs a round trip through every rank per run.
+  if (!root) {
+    t = timing::now();
+    boost::mpi::request sent = ctx.comm.isend(0, kResultTag, message.data(), as_count(static_cast<std::int64_t>(message.size())));
+    times.collect_s += timing::now() - t;
+    // Completes at once for small results; a large one waits until rank 0 takes it, which is waiting on others.
+    t = timing::now();
+    sent.wait();
+    times.idle_s += timing::now() - t;
+    return;
+  }
+  allocate_outputs(layout, out);
   t = timing::now();
-  std::vector<std::int64_t> done_per_rank;
-  boost::mpi::gather(ctx.comm, done, done_per_rank, 0);
-  std::vector<int> counts(static_cast<std::size_t>(p));
-  std::vector<std::vector<TaskRange>> finished_all;
-  std::vector<Word> gathered;
-  if (root) {
-    allocate_outputs(layout, out);
-    std::int64_t total = 0;
-    for (int r = 0; r < p; ++r) {
-      finished_all.push_back(prefix(all[static_cast<std::size_t>(r)], done_per_rank[static_cast<std::size_t>(r)]));
-      const PackedSize fs = packed_size(layout, finished_all.back());
-      counts[static_cast<std::size_t>(r)] = as_count(fs.items * layout.item_words + fs.tasks * layout.task_words);
-      total += counts[static_cast<std::size_t>(r)];
-    }
-    gathered.resize(static_cast<std::size_t>(total));
-  }
-  mpi::gatherv(ctx.comm, packed.data(), as_count(send_words), gathered.data(), counts, mpi::displacements(counts));
-  if (root) {
-    const Word* at = gathered.data();
-    for (const std::vector<TaskRange>& ranges : finished_all) {
-      const PackedSize fs = packed_size(layout, ranges);
-      unpack(layout, ranges, at, at + fs.items * layout.item_words, out);
-      at += fs.items * layout.item_words + fs.tasks * layout.task_words;
-    }
-  }
+  unpack(layout, prefix(mine, done), item_part, item_part + fsize.items * layout.item_words, out);
   times.collect_s += timing::now() - t;
+  std::vector<Word> received;
+  for (int left = p - 1; left > 0; --left) {
+    t = timing::now();
+    const boost::mpi::status status = ctx.comm.probe(boost::mpi::any_source, kResultTag);
+    times.idle_s += timing::now() - t;  // waiting for the slowest rank
+    t = timing::now();
+    received.resize(static_cast<std::size_t>(*status.count<Word>()));
+    ctx.comm.recv(status.source(), kResultTag, received.data(), as_count(static_cast<std::int64_t>(received.size())));
+    const std::vector<TaskRange> finished =
+        prefix(all[static_cast<std::size_t>(status.source())], static_cast<std::int64_t>(received[0]));
+    const Word* items = received.data() + 1;
+    unpack(layout, finished, items, items + packed_size(layout, finished).items * layout.item_words, out);
+    times.collect_s += timing::now() - t;
+  }
 }
 
 }  // namespace parbench::strategies

@@ -39,16 +39,14 @@ void pack_inputs(const workloads::Layout& layout, const std::vector<TaskRange>& 
 // Sizes the whole-run output arrays on rank 0.
 void allocate_outputs(const workloads::Layout& layout, RunOutput& out);
 
-// Waits on a barrier of ctx.comm, counting the time as idle.
-void idle_barrier(const RunContext& ctx, RankTiming& times);
-
 }  // namespace parbench::strategies
 
 namespace parbench::strategies {
 
-// The shared body of strategies whose assignment is known in advance (static, cyclic): rank 0 scatters each
-// rank's task descriptors and input rows (Scatterv), every rank computes its ranges, and rank 0 gathers the packed
-// outputs (Gatherv) and puts them in task order. `assign(rank, ranks)` lists a rank's task ranges.
+// The shared body of strategies whose assignment is known in advance (static, cyclic): every rank works out its
+// own task ranges, rank 0 scatters the input rows that must travel (Scatterv), every rank computes its ranges and
+// sends the packed outputs to rank 0 when done, and rank 0 puts them in task order. `assign(rank, ranks)` lists a
+// rank's task ranges.
 void execute_assigned(const RunContext& ctx, RunOutput& out, RankTiming& times,
                       const std::function<std::vector<TaskRange>(int rank, int ranks)>& assign);
 

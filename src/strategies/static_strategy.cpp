@@ -19,7 +19,7 @@ class StaticStrategy final : public Strategy {
 
 StrategyEntry static_entry() {
   return {"static",
-          "contiguous blocks: rank 0 scatters each rank's block (Scatterv) and gathers the outputs (Gatherv)",
+          "contiguous blocks: each rank computes its own block and sends the outputs to rank 0 when done",
           {},
           [](const config::Params&) { return std::make_unique<StaticStrategy>(); }};
 }
