@@ -7,6 +7,13 @@
 #  4. threads vs processes on large trig: compute speedup of 1 rank × 2 threads and 2 ranks × 1 thread over 1 × 1.
 source "$(dirname "$0")/common.sh"
 bind=(--bind-to core --map-by core)
+# Large uniform work, ~1.1 s of compute at one rank: sections 1 and 4.
+large_trig='[[workload]]
+label = "trig 1e6 x 1000"
+kind = "trig"
+n = 1000000
+iterations = 1000
+tasks = 512'
 
 echo "== 1. uniform trig, throughput relative to static (2 ranks)"
 bench_run 2 '
@@ -14,12 +21,7 @@ bench_run 2 '
 repetitions = 5
 warmup = 1
 ranks = [2]
-[[workload]]
-label = "trig 1e6 x 1000"
-kind = "trig"
-n = 1000000
-iterations = 1000
-tasks = 512
+'"$large_trig"'
 [[strategy]]
 kind = "static"
 [[strategy]]
@@ -76,12 +78,7 @@ repetitions = 5
 warmup = 1
 ranks = [1, 2]
 threads = [1, 2]
-[[workload]]
-label = "trig 1e6 x 1000"
-kind = "trig"
-n = 1000000
-iterations = 1000
-tasks = 512
+'"$large_trig"'
 [[strategy]]
 kind = "static"' threads --bind-to none
 summarize threads threads

@@ -7,7 +7,8 @@
 // Rank 0 computes too, taking chunks from the same counter, and serves the other ranks between its own tasks: its
 // main thread polls with MPI_Iprobe after every task (well under a microsecond when nothing is waiting). A separate
 // dispatcher thread was tried first: on the same core its wake-ups made rank 0's own tasks up to 1.7× slower.
-// Once rank 0 has no work left it keeps serving, sleeping between polls, so it never busy-waits away a core.
+// Once rank 0 has no work left it keeps serving: it polls (yielding the core) for 50 µs after each message, then
+// sleeps between polls, so it never busy-waits away a core.
 // Each worker's first two chunks are known without asking: every rank replays the same counter (the first 2 × (ranks
 // - 1) chunks go round-robin to the workers), so a run starts without a request round trip. From then on every
 // result a worker returns is also its next request, and each worker holds one chunk in hand while it computes the
