@@ -23,5 +23,8 @@ kind = \"gauss_fit\"
 fits = 1000000
 tasks = 960
 [[strategy]]
-kind = \"static\"" scaling --bind-to core --map-by core
+kind = \"static\"
+[[strategy]]
+kind = \"dynamic\"
+chunk = \"auto\"" scaling --bind-to core --map-by core
 summarize scaling scaling

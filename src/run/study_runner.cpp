@@ -2,6 +2,7 @@
 
 #include <mpi.h>
 
+#include <algorithm>
 #include <boost/mpi/collectives.hpp>
 #include <boost/serialization/string.hpp>
 #include <boost/serialization/vector.hpp>
@@ -128,6 +129,22 @@ void print_plan(const Prepared& p) {
                 static_cast<long long>(s.repetition), p.finished.count(s.index) ? " (done)" : "");
 }
 
+// threads > 1 under a one-core binding (mpirun --bind-to core, the usual default) stacks a rank's threads on one
+// core, which would turn a threads-vs-processes comparison into a measurement of time slicing: say so, once.
+void warn_if_threads_share_cores(const config::Study& study, const std::vector<int>& cpus) {
+  const std::int64_t threads = *std::max_element(study.threads.begin(), study.threads.end());
+  for (std::size_t r = 0; r < cpus.size(); ++r)
+    if (cpus[r] > 0 && cpus[r] < threads) {
+      std::fprintf(stderr,
+                   "parbench: warning: %s: threads = %lld, but rank %zu may run on only %d core(s) (its binding); its "
+                   "threads will share them. Give each rank cores: mpirun --map-by slot:PE=%lld, srun "
+                   "--cpus-per-task=%lld, or --bind-to none\n",
+                   study.path.c_str(), static_cast<long long>(threads), r, cpus[r], static_cast<long long>(threads),
+                   static_cast<long long>(threads));
+      return;
+    }
+}
+
 // Sub-communicators made once per rank count: the first r ranks of the world. Ranks outside get a null one.
 std::map<std::int64_t, bmpi::communicator> make_subcommunicators(const bmpi::communicator& world,
                                                                 const std::vector<config::RunSpec>& plan) {
@@ -190,6 +207,9 @@ int run_study(const bmpi::communicator& world, const RunOptions& options) {
 
   std::vector<std::string> hosts;
   bmpi::gather(world, timing::host_name(), hosts, 0);
+  std::vector<int> cpus;
+  bmpi::gather(world, timing::allowed_cpus(), cpus, 0);
+  if (root) warn_if_threads_share_cores(p.study, cpus);
   const auto comms = make_subcommunicators(world, p.plan);
   install_stop_handlers();
   configure_fault(world.rank());

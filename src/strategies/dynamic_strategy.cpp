@@ -1,9 +1,12 @@
 // dynamic and guided — self-scheduling (one engine, two chunk rules). Ranks take chunks of tasks from a shared
 // counter on rank 0 until none remain, like Pool.map with `chunksize`:
-//   dynamic: fixed `chunk`, or "auto": rank 0 times a few tasks and picks the smallest chunk that keeps per-chunk
-//            overhead near 1 ms of work, capped so the last chunk cannot unbalance the run (tasks / (20 ranks));
+//   dynamic: fixed `chunk`, or "auto": rank 0 times a few tasks and the first requests it serves, and picks the
+//            smallest chunk whose work is large against a request's cost (see choose_chunk), capped so the last
+//            chunk cannot unbalance the run (tasks / (20 ranks));
 //   guided:  shrinking chunks, ceil(remaining / (4 ranks)) but at least `min_chunk` (4 rather than OpenMP's 1
 //            because every rank holds up to two chunks at once, see below).
+// With several threads per rank a chunk is counted per thread, as OpenMP's is: a request takes chunk × threads tasks
+// (guided chunks are rounded up to a multiple of threads), so that a chunk of 1 still keeps every thread busy.
 // Rank 0 computes too, taking chunks from the same counter, and serves the other ranks between its own tasks: its
 // main thread polls with MPI_Iprobe after every task (well under a microsecond when nothing is waiting). A separate
 // dispatcher thread was tried first: on the same core its wake-ups made rank 0's own tasks up to 1.7× slower.
@@ -35,20 +38,27 @@ namespace {
 
 enum Tag : int { kAssign = 2, kInputs = 3, kResult = 4 };
 constexpr int kDepth = 2;                   // chunks each worker holds: one computing, one in hand or requested
-constexpr double kTargetChunkSeconds = 1e-3;
+// chunk = "auto": a chunk's work should be >= kCostFactor requests' cost (one on rank 0, one on the worker: about 1 %
+// overhead), and rank 0 should spend at most 1 / kServeFactor of its time serving the other ranks.
+constexpr double kCostFactor = 200;
+constexpr double kServeFactor = 20;
+constexpr double kProbeSeconds = 2e-4;       // rank 0's timing of its own first tasks
+constexpr double kUnmeasuredRequest = 5e-6;  // request cost assumed when no request arrived while probing
 
 // The task counter on rank 0, handing out contiguous ranges (only rank 0's main thread uses it).
 class ChunkSource {
  public:
-  ChunkSource(std::int64_t tasks, int ranks, bool guided, std::int64_t chunk)
-      : tasks_(tasks), ranks_(ranks), guided_(guided), chunk_(chunk) {}
-  void set_chunk(std::int64_t chunk) { chunk_ = chunk; }
+  // `chunk` per thread: a request takes chunk × threads tasks.
+  ChunkSource(std::int64_t tasks, int ranks, int threads, bool guided, std::int64_t chunk)
+      : tasks_(tasks), ranks_(ranks), threads_(threads), guided_(guided), chunk_(chunk * threads) {}
+  void set_chunk(std::int64_t per_request) { chunk_ = round_up(per_request); }
   std::int64_t chunk() const { return chunk_; }
+  int threads() const { return threads_; }
 
   TaskRange take(std::int64_t limit = 0) {
     if (stopped_) return {next_, next_};
     std::int64_t size = chunk_;
-    if (guided_) size = std::max(chunk_, (tasks_ - next_ + 4 * ranks_ - 1) / (4 * ranks_));
+    if (guided_) size = std::max(chunk_, round_up((tasks_ - next_ + 4 * ranks_ - 1) / (4 * ranks_)));
     if (limit > 0) size = limit;
     const TaskRange r{next_, std::min(tasks_, next_ + size)};
     next_ = r.end;
@@ -57,8 +67,11 @@ class ChunkSource {
   void stop() { stopped_ = true; }
 
  private:
+  std::int64_t round_up(std::int64_t n) const { return std::max<std::int64_t>(1, (n + threads_ - 1) / threads_) * threads_; }
+
   std::int64_t tasks_;
   int ranks_;
+  int threads_;
   bool guided_;
   std::int64_t chunk_;
   std::int64_t next_ = 0;
@@ -107,16 +120,28 @@ class Dispatcher {
       input_sends_.erase(boost::mpi::test_some(input_sends_.begin(), input_sends_.end()), input_sends_.end());
     const int src = status->source();
     Worker& w = state_[static_cast<std::size_t>(src)];
-    double t = timing::now();
+    const double t = timing::now();
     buffer_.resize(static_cast<std::size_t>(*status->count<Word>()));
     ctx_.comm.recv(src, kResult, buffer_.data(), static_cast<int>(buffer_.size()));
     file_result(buffer_, w);
-    times_.collect_s += timing::now() - t;
+    const double filed = timing::now();
+    times_.collect_s += filed - t;
     report_progress();
-    t = timing::now();
+    const double replying = timing::now();
     reply(src, w);
-    times_.distribute_s += timing::now() - t;
+    const double replied = timing::now();
+    times_.distribute_s += replied - replying;
+    if (service_s_.size() < kServiceSamples) service_s_.push_back((filed - t) + (replied - replying));
     return true;
+  }
+
+  // Median rank-0 time to serve one request (receive and file a result, send the next chunk), from the first
+  // requests of the run; 0 if none has been served yet.
+  double request_cost() {
+    if (service_s_.empty()) return 0;
+    auto mid = service_s_.begin() + static_cast<std::ptrdiff_t>(service_s_.size() / 2);
+    std::nth_element(service_s_.begin(), mid, service_s_.end());
+    return *mid;
   }
 
   // After rank 0's own work: serves until every worker is done. For the first 50 µs after a message it polls,
@@ -214,6 +239,8 @@ class Dispatcher {
   std::int64_t workers_done_ = 0;
   double last_progress_ = 0;
   std::vector<boost::mpi::request> input_sends_;
+  static constexpr std::size_t kServiceSamples = 64;
+  std::vector<double> service_s_;  // the first requests' service times, for chunk = "auto"
 };
 
 void run_worker(const RunContext& ctx, RunOutput& out, RankTiming& times, ChunkSource& source) {
@@ -283,23 +310,22 @@ class SelfScheduling final : public Strategy {
 
   void execute(const RunContext& ctx, RunOutput& out, RankTiming& times) const override {
     const workloads::Layout& l = ctx.layout;
-    // With chunk = "auto" the preassigned chunks are single tasks; rank 0 then times some to choose the chunk.
-    ChunkSource source(l.tasks, ctx.comm.size(), guided_, std::max<std::int64_t>(chunk_, 1));
+    // With chunk = "auto" the preassigned chunks are one task per thread; rank 0 then times some to choose the chunk.
+    ChunkSource source(l.tasks, ctx.comm.size(), ctx.team.size(), guided_, std::max<std::int64_t>(chunk_, 1));
     if (ctx.comm.rank() != 0) {
       run_worker(ctx, out, times, source);
       return;
     }
     allocate_outputs(l, out);
     Dispatcher dispatcher(ctx, out, source, times);
-    if (!guided_ && chunk_ == config::kAutoChunk) choose_chunk(ctx, out, source, times);
-    out.chunk = source.chunk();
-
     // Between its own tasks, rank 0's main thread answers the other ranks.
     RunContext serving = ctx;
     if (ctx.comm.size() > 1) serving.between_tasks = [&dispatcher] {
       while (dispatcher.poll()) {
       }
     };
+    if (!guided_ && chunk_ == config::kAutoChunk) choose_chunk(ctx, out, source, dispatcher, times);
+    out.chunk = source.chunk() / source.threads();  // per thread, as configured
     for (;;) {
       if (serving.between_tasks) serving.between_tasks();  // waiting requests first: others must not idle
       const TaskRange r = source.take();
@@ -329,21 +355,39 @@ class SelfScheduling final : public Strategy {
     return done;
   }
 
-  // chunk = "auto": time real tasks on rank 0 (they count as done), then pick the chunk. Overhead-bound below
-  // ~1 ms of work per chunk (a request costs tens of µs); imbalance-bound above tasks / (20 ranks).
-  static void choose_chunk(const RunContext& ctx, RunOutput& out, ChunkSource& source, RankTiming& times) {
+  // chunk = "auto": rank 0 times its first tasks (they count as done) while serving the first requests, then picks
+  // the smallest chunk worth kCostFactor requests' cost, and worth kServeFactor × (ranks - 1) of them, so that
+  // serving many ranks cannot take more than a small share of rank 0; imbalance-bound above tasks / (20 ranks).
+  // A request costs ~1 µs on one node's shared memory, more between nodes: the chunk follows the network.
+  static void choose_chunk(const RunContext& ctx, RunOutput& out, ChunkSource& source, Dispatcher& dispatcher,
+                           RankTiming& times) {
     const workloads::Layout& l = ctx.layout;
+    const int ranks = ctx.comm.size();
+    const auto serve = [&] {
+      if (ranks > 1)
+        while (dispatcher.poll()) {
+        }
+    };
     const double begin = timing::now();
+    double computing = 0;
     std::int64_t probed = 0;
-    const std::int64_t probe_cap = std::max<std::int64_t>(1, l.tasks / (10 * ctx.comm.size()));
-    for (std::int64_t n = 1; probed < probe_cap && timing::now() - begin < 2e-4; n *= 2) {
+    const std::int64_t probe_cap = std::max<std::int64_t>(source.threads(), l.tasks / (10 * ranks));
+    for (std::int64_t n = source.threads(); probed < probe_cap && timing::now() - begin < kProbeSeconds; n *= 2) {
+      serve();  // between probes, not between tasks, so that the task cost is the compute alone
       const TaskRange r = source.take(std::min(n, probe_cap - probed));
-      if (r.begin == r.end || compute_into(ctx, out, r, times) < r.end - r.begin) break;
+      const double t = timing::now();
+      const bool whole = r.begin < r.end && compute_into(ctx, out, r, times) == r.end - r.begin;
+      computing += timing::now() - t;
+      if (!whole) break;
       probed += r.end - r.begin;
     }
-    const double cost = (timing::now() - begin) / static_cast<double>(std::max<std::int64_t>(probed, 1));
-    const auto overhead_bound = static_cast<std::int64_t>(std::ceil(kTargetChunkSeconds / std::max(cost, 1e-9)));
-    const std::int64_t balance_bound = l.tasks / (20 * ctx.comm.size());
+    serve();
+    const double cost = computing / static_cast<double>(std::max<std::int64_t>(probed, 1));
+    const double measured = dispatcher.request_cost();
+    const double request = measured > 0 ? measured : kUnmeasuredRequest;
+    const double work = request * std::max(kCostFactor, kServeFactor * (ranks - 1));
+    const auto overhead_bound = static_cast<std::int64_t>(std::ceil(work / std::max(cost, 1e-9)));
+    const std::int64_t balance_bound = l.tasks / (20 * ranks);
     source.set_chunk(std::max<std::int64_t>(1, std::min(overhead_bound, balance_bound)));
   }
 

@@ -16,4 +16,7 @@ int current_cpu();
 // This host's name.
 std::string host_name();
 
+// How many CPUs this process may run on (its binding, e.g. mpirun --bind-to core gives 1), or -1 where unknown.
+int allowed_cpus();
+
 }  // namespace parbench::timing

@@ -143,6 +143,19 @@ def test_bind_to_core_records_two_different_cores(mpirun, tmp_path):
         assert len(cores) == 2 and cores[0] != cores[1]
 
 
+@pytest.mark.parametrize("binding, warned", [(["--bind-to", "core"], True), (["--bind-to", "none"], False)])
+def test_threads_on_a_one_core_binding_are_warned_about(mpirun, tmp_path, binding, warned):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("[study]\nrepetitions = 1\nwarmup = 0\nthreads = [1, 2]\n[[workload]]\nkind = 'cube'\nn = 100\n")
+    p = mpirun(2, "run", cfg, "-o", tmp_path / "o.h5", "-q", extra=binding)
+    assert p.returncode == 0, p.stderr
+    lines = p.stderr.splitlines()
+    if warned:
+        assert len(lines) == 1 and "threads = 2" in lines[0] and "only 1 core" in lines[0] and str(cfg) in lines[0]
+    else:
+        assert lines == []
+
+
 def test_rerun_appends(mpirun, tmp_path):
     cfg = tmp_path / "c.toml"
     cfg.write_text("[study]\nrepetitions = 1\nwarmup = 0\n[[workload]]\nkind = 'cube'\nn = 100\n")

@@ -2,12 +2,14 @@
 // 1–4 ranks: rank 0's reduced result must equal the serial reference bit for bit.
 #include <gtest/gtest.h>
 #include <toml++/toml.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include <boost/mpi/collectives.hpp>
 #include <boost/serialization/string.hpp>
 #include <boost/serialization/vector.hpp>
 #include <boost/mpi/communicator.hpp>
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -61,6 +63,8 @@ std::string bits(const workloads::Result& r) {
 struct Outcome {
   workloads::Result result;
   std::int64_t tasks_done_total = 0;
+  std::int64_t concurrent_tasks = 0;     // over all ranks: thread-1 tasks that ran while thread 0 ran one
+  std::int64_t chunk = 0;                // recorded on rank 0
 };
 
 Outcome run(const Strategy& strategy, const workloads::Workload& w, int threads,
@@ -75,6 +79,14 @@ Outcome run(const Strategy& strategy, const workloads::Workload& w, int threads,
   strategy.execute(ctx, out, times);
   Outcome o;
   mpi::reduce(world, times.tasks_done, o.tasks_done_total, std::plus<>(), 0);
+  std::int64_t concurrent = 0;
+  for (const TraceEvent& a : out.trace)
+    if (a.thread == 1)
+      concurrent += std::any_of(out.trace.begin(), out.trace.end(), [&](const TraceEvent& b) {
+        return b.thread == 0 && b.start_s < a.end_s && a.start_s < b.end_s;
+      });
+  mpi::reduce(world, concurrent, o.concurrent_tasks, std::plus<>(), 0);
+  o.chunk = out.chunk;
   if (world.rank() == 0) {
     for (std::uint8_t d : out.done) EXPECT_EQ(d, 1);
     o.result = w.reduce(out.item_out, out.task_out);
@@ -115,6 +127,28 @@ TEST(Strategies, DynamicAutoChunkMatchesAndRecordsItsChoice) {
   const Outcome o = run(*s, *w, 1);
   if (world.rank() == 0) {
     EXPECT_EQ(bits(o.result), bits(workloads::testing::run_serial(*w).result));
+  }
+}
+
+// A chunk counts per thread: with chunk 1 and two threads a request takes two tasks, so a rank's two threads compute
+// at the same time (a one-task request could only ever occupy one of them). Tasks of ~1 ms, so thread 1 wakes long
+// before its partner could take both. The test lifts mpiexec's one-core binding (its default at 1–2 ranks), under
+// which the two threads would take turns on one core.
+TEST(Strategies, SelfSchedulingChunksKeepEveryThreadBusy) {
+  mpi::communicator world;
+  cpu_set_t every;
+  CPU_ZERO(&every);
+  for (int c = 0; c < CPU_SETSIZE; ++c) CPU_SET(c, &every);
+  ASSERT_EQ(sched_setaffinity(0, sizeof every, &every), 0);
+  const auto* we = workloads::find("trig");
+  const auto w = we->make(workloads::testing::params_for(*we, "n = 40000\niterations = 1000\ntasks = 40"), ".");
+  for (const char* kind : {"dynamic", "guided"}) {
+    const auto s = find(kind)->make(strategy_params(*find(kind), 1));
+    const Outcome o = run(*s, *w, 2);
+    if (world.rank() == 0) {
+      EXPECT_GT(o.concurrent_tasks, 0) << kind;
+      EXPECT_EQ(o.chunk, 1) << kind << ": the chunk is recorded per thread, as configured";
+    }
   }
 }
 
