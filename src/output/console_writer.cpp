@@ -75,10 +75,15 @@ void ConsoleWriter::write(const run::RunRecord& r) {
 void ConsoleWriter::live(const std::string& point, std::int64_t ranks, std::int64_t tasks_done, std::int64_t tasks) {
   if (quiet_ || !tty_) return;
   const double elapsed = timing::now() - start_;
-  std::fprintf(stderr, "\r\033[K[%lld/%lld] %s ranks=%lld: tasks %lld/%lld | elapsed %s",
+  // Runs done so far, counting the current one's finished share where the strategy reports it.
+  const double runs = static_cast<double>(done_) +
+                      (tasks_done > 0 && tasks > 0 ? static_cast<double>(tasks_done) / static_cast<double>(tasks) : 0);
+  const std::string eta = runs > 0 ? clock_text(elapsed / runs * (static_cast<double>(total_) - runs)) : "--:--:--";
+  const std::string state = tasks_done < 0 ? std::string("running")
+                                           : "tasks " + std::to_string(tasks_done) + "/" + std::to_string(tasks);
+  std::fprintf(stderr, "\r\033[K[%lld/%lld] %s ranks=%lld: %s | elapsed %s ETA %s",
                static_cast<long long>(done_ + 1), static_cast<long long>(total_), point.c_str(),
-               static_cast<long long>(ranks), static_cast<long long>(tasks_done), static_cast<long long>(tasks),
-               clock_text(elapsed).c_str());
+               static_cast<long long>(ranks), state.c_str(), clock_text(elapsed).c_str(), eta.c_str());
   std::fflush(stderr);
 }
 

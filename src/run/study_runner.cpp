@@ -246,6 +246,7 @@ int run_study(const bmpi::communicator& world, const RunOptions& options) {
       const std::string point = config::point_name(p.study, spec);
       const std::int64_t tasks = workload.layout().tasks;
       progress = [&console, point, spec, tasks](std::int64_t done) { console.live(point, spec.ranks, done, tasks); };
+      progress(-1);  // the run's line appears as it starts; strategies that count tasks update it
     }
     const RunInputs inputs{p.study, spec, workload, *strategy, in ? &in->rows : nullptr, hosts, team, &stop_flag(),
                            cp == p.checkpoints.end() ? nullptr : &cp->second, progress};

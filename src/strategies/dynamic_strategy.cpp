@@ -108,8 +108,11 @@ class Dispatcher {
     times_.distribute_s += timing::now() - t;
   }
 
-  // Tasks rank 0 finished itself, for progress reports.
-  void add_root_done(std::int64_t n) { root_done_ += n; }
+  // Tasks rank 0 finished itself, for progress reports (the only ones at one rank, where nothing else reports).
+  void add_root_done(std::int64_t n) {
+    root_done_ += n;
+    report_progress();
+  }
 
   // Serves one waiting message, if any; returns whether there was one. Called by rank 0's main thread between its
   // own tasks (the only thread that makes MPI calls).

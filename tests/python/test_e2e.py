@@ -125,6 +125,27 @@ def test_summary_table_and_progress_lines(smoke):
         assert len(lines) == f["runs/run_id"].shape[0]
 
 
+def test_live_progress_line(parbench, env, tmp_path):
+    # The form a terminal gets (run.sh asks for it with PARBENCH_PROGRESS=live, since under mpirun a rank's stderr is
+    # a pipe): one line rewritten in place, shown as each run starts and, under dynamic, updated with the tasks done.
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("[study]\nrepetitions = 1\nwarmup = 0\nranks = [1]\n[[workload]]\nlabel = 'live'\n"
+                   "kind = 'trig'\nn = 400000\niterations = 1000\ntasks = 100\n[[strategy]]\nkind = 'dynamic'\nchunk = 1\n")
+    p = subprocess.run(["mpirun", "-np", "1", str(parbench), "run", str(cfg), "-o", str(tmp_path / "o.h5")],
+                       env={**env, "PARBENCH_PROGRESS": "live"}, capture_output=True, timeout=300)
+    stderr = p.stderr.decode()  # as bytes: text mode would turn the carriage returns into newlines
+    assert p.returncode == 0, stderr
+    updates = stderr.split("\r\033[K")[1:]
+    point = "live / dynamic chunk=1 / threads=1 ranks=1"
+    assert updates[0].startswith(f"[1/1] {point}: running | elapsed 00:00:00 ETA --:--:--")
+    counted = [u for u in updates if u.startswith(f"[1/1] {point}: tasks ")]
+    assert counted, updates  # ~0.4 s of work: at least one count (they come at most every 0.25 s)
+    done = [int(u.split("tasks ")[1].split("/")[0]) for u in counted]
+    assert done == sorted(done) and 0 < done[-1] <= 100 and " ETA " in counted[-1]
+    assert updates[-1].startswith(f"[1/1] {point} rep 0: ") and " ok | elapsed " in updates[-1]
+    assert "parbench: [" not in stderr  # no batch-log lines on a terminal
+
+
 def test_quiet_prints_no_progress(mpirun, tmp_path):
     cfg = tmp_path / "c.toml"
     cfg.write_text("[study]\nrepetitions = 1\nwarmup = 0\n[[workload]]\nkind = 'cube'\nn = 100\n")
