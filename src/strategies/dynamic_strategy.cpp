@@ -67,7 +67,10 @@ class ChunkSource {
   void stop() { stopped_ = true; }
 
  private:
-  std::int64_t round_up(std::int64_t n) const { return std::max<std::int64_t>(1, (n + threads_ - 1) / threads_) * threads_; }
+  // The smallest positive multiple of threads_ not below n.
+  std::int64_t round_up(std::int64_t n) const {
+    return std::max<std::int64_t>(1, (n + threads_ - 1) / threads_) * threads_;
+  }
 
   std::int64_t tasks_;
   int ranks_;
@@ -404,14 +407,17 @@ StrategyEntry dynamic_entry() {
   return {"dynamic",
           "self-scheduling: ranks take `chunk` tasks at a time from rank 0 until none remain (Pool.map chunksize)",
           {config::ParamSpec{"chunk", config::ParamType::kChunk,
-                             "tasks per request; \"auto\" picks it from measured task cost", config::kAutoChunk}},
+                             "tasks per thread per request; \"auto\" picks it from the measured cost of a task and "
+                             "of a request",
+                             config::kAutoChunk}},
           [](const config::Params& p) { return std::make_unique<SelfScheduling>(false, p.integer("chunk")); }};
 }
 
 StrategyEntry guided_entry() {
   return {"guided",
           "self-scheduling with shrinking chunks: ceil(remaining / (4 ranks)), at least `min_chunk`",
-          {config::ParamSpec{"min_chunk", config::ParamType::kInteger, "smallest chunk", std::int64_t{1}, 1, 1e12}},
+          {config::ParamSpec{"min_chunk", config::ParamType::kInteger, "smallest chunk, per thread", std::int64_t{1}, 1,
+                             1e12}},
           [](const config::Params& p) { return std::make_unique<SelfScheduling>(true, p.integer("min_chunk")); }};
 }
 
