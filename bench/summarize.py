@@ -1,7 +1,9 @@
 """Prints medians from a parbench file, for the bench/*.sh scripts (reads only documented run-table columns).
 
 usage: summarize.py FILE strategies|scaling|overhead|imbalance|chunks|threads
+       summarize.py DIR ceiling    (DIR: alone_R.h5 and together_R_CORE.h5 of bench/scaling.sh, R the round)
 """
+import pathlib
 import sys
 
 import h5py
@@ -27,7 +29,33 @@ def med(t, col, idx):
     return float(np.median(t[col][idx]))
 
 
+def ceiling(folder):
+    """Per workload: one process alone against NP at once (one per core), compute phase, median over rounds."""
+    folder = pathlib.Path(folder)
+    rounds = sorted({p.stem.split("_")[1] for p in folder.glob("alone_*.h5")})
+    alone, together, cores = {}, {}, 0
+    for r in rounds:
+        a = table(folder / f"alone_{r}.h5")
+        for label, c in zip(a["label"], a["compute_max_s"]):
+            alone.setdefault(label, []).append(c)
+        files = sorted(folder.glob(f"together_{r}_*.h5"))
+        cores = len(files)
+        slowest = {}
+        for f in files:
+            b = table(f)
+            for label, c in zip(b["label"], b["compute_max_s"]):
+                slowest[label] = max(slowest.get(label, 0.0), c)
+        for label, c in slowest.items():
+            together.setdefault(label, []).append(c)
+    for label in alone:
+        ta, tt = float(np.median(alone[label])), float(np.median(together[label]))
+        print(f"hardware ceiling, {label}: one process alone {ta:8.4f} s, {cores} at once (one per core) "
+              f"{tt:8.4f} s (slowest)  ->  best possible compute eff {ta / tt:5.3f}  ({len(rounds)} rounds)")
+
+
 def main(path, mode):
+    if mode == "ceiling":
+        return ceiling(path)
     t = table(path)
     if mode == "strategies":  # throughput relative to static, same workload and ranks
         for (label, ranks), _ in sorted(groups(t, "label", "ranks").items()):
