@@ -3,6 +3,7 @@
 # ranks oversubscribed. wall_s runs from the start barrier to the reduced result (distribute, compute, collect,
 # reduce); overhead_s is the bookkeeping
 # after it (gathering per-rank timings); write_s the durable HDF5 write of the run (outside both).
+# shellcheck source=bench/common.sh
 source "$(dirname "$0")/common.sh"
 study='
 [study]

@@ -6,6 +6,7 @@
 # other down: shared clocks, power, memory, or a host's other tenants), no parallel code can do better.
 #   bench/scaling.sh            # NP = nproc
 #   NP=24 bench/scaling.sh      # any rank count elsewhere
+# shellcheck source=bench/common.sh
 source "$(dirname "$0")/common.sh"
 np=${NP:-$(nproc)}
 ranks=$(seq -s, 1 "$np")

@@ -7,6 +7,7 @@
 #  4. threads vs processes on large trig: compute speedup of 1 rank × 2 threads and 2 ranks × 1 thread over 1 × 1.
 #     Under dynamic, because a rank's threads also take tasks one at a time: both sides then absorb a core that
 #     runs slower for a while (on a shared host one often does), and the comparison is threads vs processes only.
+# shellcheck source=bench/common.sh
 source "$(dirname "$0")/common.sh"
 bind=(--bind-to core --map-by core)
 # Large uniform work, ~1.1 s of compute at one rank: sections 1 and 4.
