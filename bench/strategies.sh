@@ -40,7 +40,7 @@ mpirun -np 2 "${bind[@]}" build/parbench run configs/uneven.toml -o "$scratch/un
 summarize uneven imbalance
 
 # chunk_sweep JOBS DARTS NAME: π with JOBS jobs of DARTS darts under dynamic chunk 1, 10, 100, 1000 and "auto".
-# The settings alternate run by run (8 rounds of one repetition each, not 8 repetitions of each in a row), so a
+# The settings alternate run by run (20 rounds of one repetition each, not 20 repetitions of each in a row), so a
 # drift in machine speed cannot favour one chunk size.
 chunk_sweep() {
   local text="
@@ -53,7 +53,7 @@ kind = \"monte_carlo_pi\"
 jobs = $1
 darts = $2"
   local round chunk
-  for round in 0 1 2 3 4 5 6 7 8; do
+  for round in $(seq 0 20); do
     for chunk in 1 10 100 1000 '"auto"'; do
       # round 0 warms up: its label keeps it out of the summary
       local label="dynamic chunk=${chunk//\"/}"
