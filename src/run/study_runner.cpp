@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <boost/mpi/collectives.hpp>
 #include <boost/serialization/string.hpp>
+#include <boost/serialization/utility.hpp>
 #include <boost/serialization/vector.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -205,10 +206,15 @@ int run_study(const bmpi::communicator& world, const RunOptions& options) {
     return 0;
   }
 
+  // Each rank's host and how many cores its binding allows, in one gather.
+  std::vector<std::pair<std::string, int>> placement;
+  bmpi::gather(world, std::make_pair(timing::host_name(), timing::allowed_cpus()), placement, 0);
   std::vector<std::string> hosts;
-  bmpi::gather(world, timing::host_name(), hosts, 0);
   std::vector<int> cpus;
-  bmpi::gather(world, timing::allowed_cpus(), cpus, 0);
+  for (const auto& [host, allowed] : placement) {
+    hosts.push_back(host);
+    cpus.push_back(allowed);
+  }
   if (root) warn_if_threads_share_cores(p.study, cpus);
   const auto comms = make_subcommunicators(world, p.plan);
   install_stop_handlers();

@@ -141,6 +141,13 @@ class Dispatcher {
     return true;
   }
 
+  // Serves every message already waiting (none at one rank).
+  void serve_waiting() {
+    if (ctx_.comm.size() > 1)
+      while (poll()) {
+      }
+  }
+
   // Median rank-0 time to serve one request (receive and file a result, send the next chunk), from the first
   // requests of the run; 0 if none has been served yet.
   double request_cost() {
@@ -326,10 +333,7 @@ class SelfScheduling final : public Strategy {
     Dispatcher dispatcher(ctx, out, source, times);
     // Between its own tasks, rank 0's main thread answers the other ranks.
     RunContext serving = ctx;
-    if (ctx.comm.size() > 1) serving.between_tasks = [&dispatcher] {
-      while (dispatcher.poll()) {
-      }
-    };
+    if (ctx.comm.size() > 1) serving.between_tasks = [&dispatcher] { dispatcher.serve_waiting(); };
     if (!guided_ && chunk_ == config::kAutoChunk) choose_chunk(ctx, out, source, dispatcher, times);
     out.chunk = source.chunk() / source.threads();  // per thread, as configured
     for (;;) {
@@ -369,17 +373,12 @@ class SelfScheduling final : public Strategy {
                            RankTiming& times) {
     const workloads::Layout& l = ctx.layout;
     const int ranks = ctx.comm.size();
-    const auto serve = [&] {
-      if (ranks > 1)
-        while (dispatcher.poll()) {
-        }
-    };
     const double begin = timing::now();
     double computing = 0;
     std::int64_t probed = 0;
     const std::int64_t probe_cap = std::max<std::int64_t>(source.threads(), l.tasks / (10 * ranks));
     for (std::int64_t n = source.threads(); probed < probe_cap && timing::now() - begin < kProbeSeconds; n *= 2) {
-      serve();  // between probes, not between tasks, so that the task cost is the compute alone
+      dispatcher.serve_waiting();  // between probes, not between tasks, so that the task cost is the compute alone
       const TaskRange r = source.take(std::min(n, probe_cap - probed));
       const double t = timing::now();
       const bool whole = r.begin < r.end && compute_into(ctx, out, r, times) == r.end - r.begin;
@@ -387,7 +386,7 @@ class SelfScheduling final : public Strategy {
       if (!whole) break;
       probed += r.end - r.begin;
     }
-    serve();
+    dispatcher.serve_waiting();
     const double cost = computing / static_cast<double>(std::max<std::int64_t>(probed, 1));
     const double measured = dispatcher.request_cost();
     const double request = measured > 0 ? measured : kUnmeasuredRequest;
