@@ -13,8 +13,8 @@ class RankFailurePrinter : public ::testing::EmptyTestEventListener {
   explicit RankFailurePrinter(int rank) : rank_(rank) {}
   void OnTestPartResult(const ::testing::TestPartResult& r) override {
     if (r.failed())
-      std::cerr << "[rank " << rank_ << "] FAILURE " << (r.file_name() ? r.file_name() : "?") << ":"
-                << r.line_number() << "\n"
+      std::cerr << "[rank " << rank_ << "] FAILURE " << (r.file_name() ? r.file_name() : "?") << ":" << r.line_number()
+                << "\n"
                 << r.summary() << std::endl;
   }
 

@@ -7,9 +7,9 @@
 #include <boost/mpi/environment.hpp>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <cstdlib>
 #include <iostream>
 
 #include "config/study.hpp"
@@ -42,7 +42,8 @@ void print_list() {
   for (const workloads::WorkloadEntry& w : workloads::registry()) {
     std::printf("\n  %s — %s\n", w.name.c_str(), w.description.c_str());
     for (const config::ParamSpec& p : w.params) std::printf("      %s\n", config::describe(p).c_str());
-    std::printf("      label (string, optional): name of this entry in results (default: kind and changed parameters)\n");
+    std::printf(
+        "      label (string, optional): name of this entry in results (default: kind and changed parameters)\n");
   }
   std::printf("\nStrategies (config: [[strategy]] kind = \"...\"):\n");
   for (const strategies::StrategyEntry& s : strategies::registry()) {
@@ -105,7 +106,8 @@ int main(int argc, char** argv) {
   run->add_flag("--resume", run_options.resume,
                 "skip runs of this config already in the output file; continue an interrupted run");
   run->add_flag("-q,--quiet", run_options.quiet, "no progress lines");
-  run->add_flag("--dry-run", run_options.dry_run, "check the config, inputs and output file, print the plan, run nothing");
+  run->add_flag("--dry-run", run_options.dry_run,
+                "check the config, inputs and output file, print the plan, run nothing");
   run->add_option("--ranks", run_options.ranks, "rank counts to sweep instead of [study] ranks, e.g. --ranks 1,2,24")
       ->delimiter(',')
       ->check(CLI::PositiveNumber);

@@ -76,9 +76,7 @@ std::string shown(const toml::node& node) {
   return out.str();
 }
 
-bool in_range(const ParamSpec& spec, double v) {
-  return !(spec.min && v < *spec.min) && !(spec.max && v > *spec.max);
-}
+bool in_range(const ParamSpec& spec, double v) { return !(spec.min && v < *spec.min) && !(spec.max && v > *spec.max); }
 
 // Converts one TOML value or returns nullopt when it does not fit the spec.
 std::optional<ParamValue> convert(const ParamSpec& spec, const toml::node& node) {
@@ -141,12 +139,18 @@ std::string known_keys(const std::vector<ParamSpec>& specs) {
 
 const char* type_name(ParamType type) {
   switch (type) {
-    case ParamType::kInteger: return "integer";
-    case ParamType::kReal: return "real";
-    case ParamType::kBoolean: return "boolean";
-    case ParamType::kString: return "string";
-    case ParamType::kIntegerList: return "integer list";
-    case ParamType::kChunk: return "integer or \"auto\"";
+    case ParamType::kInteger:
+      return "integer";
+    case ParamType::kReal:
+      return "real";
+    case ParamType::kBoolean:
+      return "boolean";
+    case ParamType::kString:
+      return "string";
+    case ParamType::kIntegerList:
+      return "integer list";
+    case ParamType::kChunk:
+      return "integer or \"auto\"";
   }
   return "?";
 }

@@ -32,8 +32,8 @@ struct ParamSpec {
   std::optional<ParamValue> default_value;  // nullopt: optional with no default (absent unless given)
   std::optional<double> min{};              // inclusive bounds for numbers (and list elements)
   std::optional<double> max{};
-  std::vector<std::string> choices{};       // allowed strings
-  bool scales_with_ranks = false;           // the work size: multiplied by ranks in weak-scaling studies
+  std::vector<std::string> choices{};  // allowed strings
+  bool scales_with_ranks = false;      // the work size: multiplied by ranks in weak-scaling studies
 };
 
 // Parameters of one entry, every spec'd parameter present (defaults filled in), in spec order.

@@ -70,8 +70,8 @@ std::vector<EntryConfig> parse_entries(const toml::table& root, const char* key,
   const toml::array* arr = node->as_array();
   if (!arr) throw UserError(file, key, "must be an array of tables ([[" + std::string(key) + "]])");
   for (std::size_t i = 0; i < arr->size(); ++i)
-    out.push_back(parse_entry((*arr)[i], file, std::string(key) + "[" + std::to_string(i + 1) + "]", registry,
-                              find, key));
+    out.push_back(
+        parse_entry((*arr)[i], file, std::string(key) + "[" + std::to_string(i + 1) + "]", registry, find, key));
   return out;
 }
 
@@ -86,8 +86,13 @@ const std::vector<ParamSpec>& study_params() {
        std::nullopt, 1, 1e7},
       {"threads", ParamType::kIntegerList, "threads per rank to sweep", std::vector<std::int64_t>{1}, 1, 1024},
       {"trace", ParamType::kBoolean, "record a per-task trace (task, rank, thread, start, end)", false},
-      {"scaling", ParamType::kString, "strong: fixed work; weak: size parameters grow with ranks",
-       std::string("strong"), {}, {}, {"strong", "weak"}},
+      {"scaling",
+       ParamType::kString,
+       "strong: fixed work; weak: size parameters grow with ranks",
+       std::string("strong"),
+       {},
+       {},
+       {"strong", "weak"}},
   };
   return specs;
 }
@@ -124,8 +129,8 @@ Study parse_study(const std::string& text, const std::string& path) {
 
   study.workloads = parse_entries(root, "workload", path, workloads::registry(), workloads::find);
   if (study.workloads.empty())
-    throw UserError(path, "workload", "at least one [[workload]] is required; kinds: " +
-                                          names_of(workloads::registry()));
+    throw UserError(path, "workload",
+                    "at least one [[workload]] is required; kinds: " + names_of(workloads::registry()));
   study.strategies = parse_entries(root, "strategy", path, strategies::registry(), strategies::find);
   if (study.strategies.empty()) study.strategies.push_back({"static", "static", {}});
   return study;
@@ -157,9 +162,11 @@ std::vector<RunSpec> plan(const Study& study, int world_size) {
         // Rank counts interleaved within each repetition: slow drifts of a shared machine then affect every rank
         // count alike, and speedups compare runs measured side by side.
         for (std::int64_t k = 0; k < study.warmup; ++k)
-          for (std::int64_t r : ranks) runs.push_back({static_cast<std::int64_t>(runs.size()), w, s, r, threads, k, true});
+          for (std::int64_t r : ranks)
+            runs.push_back({static_cast<std::int64_t>(runs.size()), w, s, r, threads, k, true});
         for (std::int64_t k = 0; k < study.repetitions; ++k)
-          for (std::int64_t r : ranks) runs.push_back({static_cast<std::int64_t>(runs.size()), w, s, r, threads, k, false});
+          for (std::int64_t r : ranks)
+            runs.push_back({static_cast<std::int64_t>(runs.size()), w, s, r, threads, k, false});
       }
   return runs;
 }
@@ -175,8 +182,7 @@ Params run_params(const Study& study, const RunSpec& spec) {
 
 std::string point_name(const Study& study, const RunSpec& spec) {
   return study.workloads[static_cast<std::size_t>(spec.workload)].label + " / " +
-         study.strategies[static_cast<std::size_t>(spec.strategy)].label + " / threads=" +
-         std::to_string(spec.threads);
+         study.strategies[static_cast<std::size_t>(spec.strategy)].label + " / threads=" + std::to_string(spec.threads);
 }
 
 }  // namespace parbench::config

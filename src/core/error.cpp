@@ -28,8 +28,8 @@ void check_failed(const char* file, int line, const char* cond, const std::strin
   MPI_Initialized(&initialized);
   MPI_Finalized(&finalized);
   if (initialized && !finalized) MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  std::fprintf(stderr, "parbench: internal error on rank %d at %s:%d: check '%s' failed: %s\n", rank, file, line,
-               cond, msg.c_str());
+  std::fprintf(stderr, "parbench: internal error on rank %d at %s:%d: check '%s' failed: %s\n", rank, file, line, cond,
+               msg.c_str());
   std::fflush(stderr);
   if (initialized && !finalized) MPI_Abort(MPI_COMM_WORLD, 70);
   std::abort();

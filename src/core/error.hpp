@@ -11,8 +11,8 @@
 namespace parbench {
 
 inline constexpr int kExitUserError = 2;
-inline constexpr int kExitInterrupted = 3;   // stopped by SIGTERM/SIGUSR1; resume with --resume
-inline constexpr int kExitRunFailure = 4;    // a rank failed during a run
+inline constexpr int kExitInterrupted = 3;  // stopped by SIGTERM/SIGUSR1; resume with --resume
+inline constexpr int kExitRunFailure = 4;   // a rank failed during a run
 
 class UserError : public std::runtime_error {
  public:
@@ -52,6 +52,6 @@ class CheckMessage {
 
 // PARBENCH_CHECK(n > 0) << "n was " << n;
 #define PARBENCH_CHECK(cond) \
-  if (cond) {              \
-  } else                   \
+  if (cond) {                \
+  } else                     \
     ::parbench::detail::CheckMessage(__FILE__, __LINE__, #cond)

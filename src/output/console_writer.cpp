@@ -49,8 +49,9 @@ void ConsoleWriter::begin(const StudyInfo& info) {
 
 void ConsoleWriter::write(const run::RunRecord& r) {
   ++done_;
-  if (r.status != "ok") failures_.push_back("plan run " + std::to_string(r.spec.index) + " (" + r.point + ", ranks=" +
-                                            std::to_string(r.spec.ranks) + "): " + r.status + ": " + r.message);
+  if (r.status != "ok")
+    failures_.push_back("plan run " + std::to_string(r.spec.index) + " (" + r.point +
+                        ", ranks=" + std::to_string(r.spec.ranks) + "): " + r.status + ": " + r.message);
   if (!r.spec.warmup && r.status == "ok") {
     if (!walls_.count(r.point)) order_.push_back(r.point);
     walls_[r.point][r.spec.ranks].push_back(r.wall_s);
@@ -79,11 +80,11 @@ void ConsoleWriter::live(const std::string& point, std::int64_t ranks, std::int6
   const double runs = static_cast<double>(done_) +
                       (tasks_done > 0 && tasks > 0 ? static_cast<double>(tasks_done) / static_cast<double>(tasks) : 0);
   const std::string eta = runs > 0 ? clock_text(elapsed / runs * (static_cast<double>(total_) - runs)) : "--:--:--";
-  const std::string state = tasks_done < 0 ? std::string("running")
-                                           : "tasks " + std::to_string(tasks_done) + "/" + std::to_string(tasks);
-  std::fprintf(stderr, "\r\033[K[%lld/%lld] %s ranks=%lld: %s | elapsed %s ETA %s",
-               static_cast<long long>(done_ + 1), static_cast<long long>(total_), point.c_str(),
-               static_cast<long long>(ranks), state.c_str(), clock_text(elapsed).c_str(), eta.c_str());
+  const std::string state =
+      tasks_done < 0 ? std::string("running") : "tasks " + std::to_string(tasks_done) + "/" + std::to_string(tasks);
+  std::fprintf(stderr, "\r\033[K[%lld/%lld] %s ranks=%lld: %s | elapsed %s ETA %s", static_cast<long long>(done_ + 1),
+               static_cast<long long>(total_), point.c_str(), static_cast<long long>(ranks), state.c_str(),
+               clock_text(elapsed).c_str(), eta.c_str());
   std::fflush(stderr);
 }
 
@@ -98,8 +99,8 @@ void ConsoleWriter::finalize() {
     const double t0 = median(w0);
     for (const auto& [p, w] : by_ranks) {
       const double s = t0 / median(w) * static_cast<double>(p0);
-      std::printf("%-60s %6lld %12.6f %8.3f %8.3f\n", point.substr(0, 60).c_str(), static_cast<long long>(p),
-                  median(w), s, s / static_cast<double>(p));
+      std::printf("%-60s %6lld %12.6f %8.3f %8.3f\n", point.substr(0, 60).c_str(), static_cast<long long>(p), median(w),
+                  s, s / static_cast<double>(p));
     }
   }
   for (const std::string& f : failures_) std::printf("not ok: %s\n", f.c_str());

@@ -29,7 +29,7 @@ class Object {
   hid_t id_ = H5I_INVALID_HID;
 };
 
-Object create_file(const std::string& path);        // truncates
+Object create_file(const std::string& path);  // truncates
 Object open_file(const std::string& path, bool writable);
 bool is_hdf5(const std::string& path);
 
@@ -37,7 +37,7 @@ bool exists(hid_t parent, const std::string& path);  // link exists (intermediat
 Object open_group(hid_t parent, const std::string& path);
 Object create_group(hid_t parent, const std::string& path);  // creates intermediate groups
 Object require_group(hid_t parent, const std::string& path);
-std::vector<std::string> members(hid_t group);       // link names in creation order
+std::vector<std::string> members(hid_t group);  // link names in creation order
 
 // Attributes: written with their natural HDF5 type (int64, float64, int8 for bool, variable-length UTF-8 string).
 using AttrValue = std::variant<std::int64_t, double, std::string, std::vector<std::int64_t>>;

@@ -140,17 +140,31 @@ std::string format_json(const FileSummary& file) {
     nlohmann::json params = nlohmann::json::object(), result = nlohmann::json::object();
     for (const auto& [k, v] : r.params) params[k] = json_of(v);
     for (const auto& [k, v] : r.result) result[k] = json_of(v);
-    runs.push_back({{"run_id", r.run_id},     {"group", r.group},       {"workload", r.workload},
-                    {"label", r.label},       {"point", r.point},       {"strategy", r.strategy},
-                    {"chunk", r.chunk},       {"ranks", r.ranks},       {"threads", r.threads},
-                    {"repetition", r.repetition}, {"warmup", r.warmup}, {"tasks", r.tasks},
-                    {"status", r.status},     {"verified", r.verified}, {"message", r.message},
-                    {"wall_s", r.wall_s},     {"compute_max_s", r.compute_max_s},
-                    {"imbalance", r.imbalance}, {"start_time", r.start_time}, {"slurm_job_id", r.slurm_job_id},
-                    {"params", params},       {"result", result}});
+    runs.push_back({{"run_id", r.run_id},
+                    {"group", r.group},
+                    {"workload", r.workload},
+                    {"label", r.label},
+                    {"point", r.point},
+                    {"strategy", r.strategy},
+                    {"chunk", r.chunk},
+                    {"ranks", r.ranks},
+                    {"threads", r.threads},
+                    {"repetition", r.repetition},
+                    {"warmup", r.warmup},
+                    {"tasks", r.tasks},
+                    {"status", r.status},
+                    {"verified", r.verified},
+                    {"message", r.message},
+                    {"wall_s", r.wall_s},
+                    {"compute_max_s", r.compute_max_s},
+                    {"imbalance", r.imbalance},
+                    {"start_time", r.start_time},
+                    {"slurm_job_id", r.slurm_job_id},
+                    {"params", params},
+                    {"result", result}});
   }
-  nlohmann::json doc = {{"schema_version", file.schema_version}, {"parbench_version", file.parbench_version},
-                        {"runs", runs}};
+  nlohmann::json doc = {
+      {"schema_version", file.schema_version}, {"parbench_version", file.parbench_version}, {"runs", runs}};
   return doc.dump(2) + "\n";
 }
 

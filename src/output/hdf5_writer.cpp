@@ -70,9 +70,12 @@ std::vector<std::pair<std::string, h5::Cell>> row_of(const run::RunRecord& r, st
 }
 
 void write_scalar(hid_t g, const std::string& name, const workloads::Scalar& v) {
-  if (const auto* i = std::get_if<std::int64_t>(&v)) h5::write(g, name, std::vector<std::int64_t>{*i}, {});
-  else if (const auto* d = std::get_if<double>(&v)) h5::write(g, name, std::vector<double>{*d}, {});
-  else h5::write(g, name, std::vector<std::string>{std::get<std::string>(v)}, {});
+  if (const auto* i = std::get_if<std::int64_t>(&v))
+    h5::write(g, name, std::vector<std::int64_t>{*i}, {});
+  else if (const auto* d = std::get_if<double>(&v))
+    h5::write(g, name, std::vector<double>{*d}, {});
+  else
+    h5::write(g, name, std::vector<std::string>{std::get<std::string>(v)}, {});
 }
 
 void write_run(hid_t file, const run::RunRecord& r, std::int64_t run_id, const std::string& group_path) {
@@ -80,9 +83,12 @@ void write_run(hid_t file, const run::RunRecord& r, std::int64_t run_id, const s
   const hid_t g = group.id();
   const auto row = row_of(r, run_id, group_path);
   for (const auto& [name, cell] : row) {
-    if (const auto* i = std::get_if<std::int64_t>(&cell)) h5::set_attr(g, name, *i);
-    else if (const auto* d = std::get_if<double>(&cell)) h5::set_attr(g, name, *d);
-    else h5::set_attr(g, name, std::get<std::string>(cell));
+    if (const auto* i = std::get_if<std::int64_t>(&cell))
+      h5::set_attr(g, name, *i);
+    else if (const auto* d = std::get_if<double>(&cell))
+      h5::set_attr(g, name, *d);
+    else
+      h5::set_attr(g, name, std::get<std::string>(cell));
   }
   h5::set_attr(g, "message", r.message);
   h5::set_attr(g, "verify_detail", r.verification.detail);
@@ -183,8 +189,8 @@ void check_parbench_file(const std::string& path) {
   h5::Object f = h5::open_file(path, false);
   if (!h5::has_attr(f.id(), "schema") || h5::get_attr(f.id(), "schema") != h5::AttrValue{std::string("parbench")})
     throw UserError(path, "/", "not a parbench file (no root attribute schema = \"parbench\"); refusing to touch it");
-  const h5::AttrValue v = h5::has_attr(f.id(), "schema_version") ? h5::get_attr(f.id(), "schema_version")
-                                                                 : h5::AttrValue{std::int64_t{-1}};
+  const h5::AttrValue v =
+      h5::has_attr(f.id(), "schema_version") ? h5::get_attr(f.id(), "schema_version") : h5::AttrValue{std::int64_t{-1}};
   if (v != h5::AttrValue{kSchemaVersion})
     throw UserError(path, "schema_version",
                     "must be " + std::to_string(kSchemaVersion) + " (this parbench's schema); refusing to touch it");

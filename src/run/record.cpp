@@ -21,11 +21,15 @@ SlurmInfo slurm_from_environment() {
   return {env("SLURM_JOB_ID"), env("SLURM_ARRAY_TASK_ID"), env("SLURM_JOB_NODELIST"), env("SLURM_TASKS_PER_NODE")};
 }
 
-double RunRecord::compute_max() const { return max_of(ranks, [](const RankRecord& r) { return r.times.compute_s; }); }
+double RunRecord::compute_max() const {
+  return max_of(ranks, [](const RankRecord& r) { return r.times.compute_s; });
+}
 double RunRecord::distribute_max() const {
   return max_of(ranks, [](const RankRecord& r) { return r.times.distribute_s; });
 }
-double RunRecord::collect_max() const { return max_of(ranks, [](const RankRecord& r) { return r.times.collect_s; }); }
+double RunRecord::collect_max() const {
+  return max_of(ranks, [](const RankRecord& r) { return r.times.collect_s; });
+}
 double RunRecord::compute_mean() const {
   double s = 0;
   for (const RankRecord& r : ranks) s += r.times.compute_s;

@@ -32,7 +32,7 @@ SlurmInfo slurm_from_environment();
 struct RunRecord {
   config::RunSpec spec;
   std::string study, point, workload, label, strategy, strategy_label, config_path, config_text, scaling;
-  std::uint64_t config_hash = 0;   // identifies the study for --resume
+  std::uint64_t config_hash = 0;  // identifies the study for --resume
   config::Params params, strategy_params;
   std::int64_t chunk = 0;
   bool chunk_auto = false;

@@ -13,7 +13,7 @@ namespace {
 constexpr int kTimingFields = 6;
 
 std::vector<double> pack(const strategies::RankTiming& t, int core) {
-  return {t.distribute_s, t.compute_s, t.collect_s, t.idle_s, static_cast<double>(t.tasks_done),
+  return {t.distribute_s,           t.compute_s, t.collect_s, t.idle_s, static_cast<double>(t.tasks_done),
           static_cast<double>(core)};
 }
 
@@ -40,8 +40,8 @@ std::optional<RunRecord> run_one(const boost::mpi::communicator& comm, const Run
 
   comm.barrier();
   const double start = timing::now();
-  const strategies::RunContext ctx{comm,          in.workload,    layout,  in.inputs,     in.team, start,
-                                   in.study.trace, in.stop,        in.checkpoint, in.on_progress};
+  const strategies::RunContext ctx{comm,  in.workload,    layout,  in.inputs,     in.team,
+                                   start, in.study.trace, in.stop, in.checkpoint, in.on_progress};
   strategies::RunOutput out;
   strategies::RankTiming times;
   in.strategy.execute(ctx, out, times);

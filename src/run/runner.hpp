@@ -1,7 +1,7 @@
 #pragma once
 #include <atomic>
-#include <functional>
 #include <boost/mpi/communicator.hpp>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,8 +18,8 @@ struct RunInputs {
   const config::RunSpec& spec;
   const workloads::Workload& workload;
   const strategies::Strategy& strategy;
-  const std::vector<double>* inputs;             // rank 0: the user's input rows, if the workload has any
-  const std::vector<std::string>& hosts;         // host of each world rank (rank 0 only)
+  const std::vector<double>* inputs;      // rank 0: the user's input rows, if the workload has any
+  const std::vector<std::string>& hosts;  // host of each world rank (rank 0 only)
   strategies::ThreadTeam& team;
   const std::atomic<bool>* stop;
   const strategies::Checkpoint* checkpoint;       // a partial run to resume (every rank), or null

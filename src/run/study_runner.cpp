@@ -16,10 +16,10 @@
 
 #include "core/error.hpp"
 #include "core/fault.hpp"
+#include "mpi/collectives.hpp"
 #include "output/console_writer.hpp"
 #include "output/hdf5_reader.hpp"
 #include "output/hdf5_writer.hpp"
-#include "mpi/collectives.hpp"
 #include "run/runner.hpp"
 #include "run/signals.hpp"
 #include "timing/clock.hpp"
@@ -39,9 +39,7 @@ struct Prepared {
   std::map<std::int64_t, strategies::Checkpoint> checkpoints;    // partial runs to continue (--resume)
 };
 
-std::filesystem::path config_dir(const config::Study& study) {
-  return std::filesystem::path(study.path).parent_path();
-}
+std::filesystem::path config_dir(const config::Study& study) { return std::filesystem::path(study.path).parent_path(); }
 
 // Rank 0: everything that can fail on bad input, before any work starts.
 void prepare_root(const RunOptions& options, int world_size, Prepared& p, output::Hdf5Writer& writer) {
@@ -148,7 +146,7 @@ void warn_if_threads_share_cores(const config::Study& study, const std::vector<i
 
 // Sub-communicators made once per rank count: the first r ranks of the world. Ranks outside get a null one.
 std::map<std::int64_t, bmpi::communicator> make_subcommunicators(const bmpi::communicator& world,
-                                                                const std::vector<config::RunSpec>& plan) {
+                                                                 const std::vector<config::RunSpec>& plan) {
   std::set<std::int64_t> sizes;
   for (const config::RunSpec& s : plan) sizes.insert(s.ranks);
   std::map<std::int64_t, bmpi::communicator> comms;
@@ -254,8 +252,16 @@ int run_study(const bmpi::communicator& world, const RunOptions& options) {
       progress = [&console, point, spec, tasks](std::int64_t done) { console.live(point, spec.ranks, done, tasks); };
       progress(-1);  // the run's line appears as it starts; strategies that count tasks update it
     }
-    const RunInputs inputs{p.study, spec, workload, *strategy, in ? &in->rows : nullptr, hosts, team, &stop_flag(),
-                           cp == p.checkpoints.end() ? nullptr : &cp->second, progress};
+    const RunInputs inputs{p.study,
+                           spec,
+                           workload,
+                           *strategy,
+                           in ? &in->rows : nullptr,
+                           hosts,
+                           team,
+                           &stop_flag(),
+                           cp == p.checkpoints.end() ? nullptr : &cp->second,
+                           progress};
     std::optional<RunRecord> record = run_one(comms.at(spec.ranks), inputs);
     if (!root) continue;
     record->write_s = last_write_s;
@@ -270,8 +276,10 @@ int run_study(const bmpi::communicator& world, const RunOptions& options) {
   }
   if (!interrupted) interrupted = mpi::sleepy_any(world, stop_flag().load());
   if (interrupted && root)
-    std::fprintf(stderr, "parbench: stopped by signal %d; finished runs are in %s; continue with: parbench run %s -o %s --resume\n",
-                 stop_signal(), options.output.c_str(), options.config_path.c_str(), options.output.c_str());
+    std::fprintf(
+        stderr,
+        "parbench: stopped by signal %d; finished runs are in %s; continue with: parbench run %s -o %s --resume\n",
+        stop_signal(), options.output.c_str(), options.config_path.c_str(), options.output.c_str());
   return interrupted ? kExitInterrupted : 0;
 }
 

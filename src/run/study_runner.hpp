@@ -8,10 +8,10 @@ namespace parbench::run {
 
 struct RunOptions {
   std::string config_path;
-  std::string output;     // HDF5 file; runs are appended
-  bool resume = false;    // skip runs already in `output` for this config; continue a partial run from its checkpoint
-  bool quiet = false;     // no progress lines
-  bool dry_run = false;   // validate and print the plan; run nothing, write nothing
+  std::string output;    // HDF5 file; runs are appended
+  bool resume = false;   // skip runs already in `output` for this config; continue a partial run from its checkpoint
+  bool quiet = false;    // no progress lines
+  bool dry_run = false;  // validate and print the plan; run nothing, write nothing
   std::vector<std::int64_t> ranks;  // overrides [study] ranks when not empty (job arrays, multi-node jobs)
 };
 

@@ -21,13 +21,12 @@
 
 #include <algorithm>
 #include <boost/mpi/collectives.hpp>
+#include <boost/mpi/nonblocking.hpp>
 #include <chrono>
 #include <cmath>
 #include <deque>
 #include <optional>
 #include <thread>
-
-#include <boost/mpi/nonblocking.hpp>
 
 #include "core/error.hpp"
 #include "strategies/execution.hpp"
@@ -37,7 +36,7 @@ namespace parbench::strategies {
 namespace {
 
 enum Tag : int { kAssign = 2, kInputs = 3, kResult = 4 };
-constexpr int kDepth = 2;                   // chunks each worker holds: one computing, one in hand or requested
+constexpr int kDepth = 2;  // chunks each worker holds: one computing, one in hand or requested
 // chunk = "auto": a chunk's work should be >= kCostFactor requests' cost (one on rank 0, one on the worker: about 1 %
 // overhead), and rank 0 should spend at most 1 / kServeFactor of its time serving the other ranks.
 constexpr double kCostFactor = 200;
@@ -189,9 +188,9 @@ class Dispatcher {
 
  private:
   struct Worker {
-    std::int64_t assigned = 0;   // chunks handed out
-    std::int64_t returned = 0;   // results received
-    bool retired = false;        // stopped by a signal: gets no more work
+    std::int64_t assigned = 0;  // chunks handed out
+    std::int64_t returned = 0;  // results received
+    bool retired = false;       // stopped by a signal: gets no more work
   };
 
   void report_progress() {

@@ -1,18 +1,16 @@
 #include "strategies/execution.hpp"
 
-#include "timing/clock.hpp"
-
 #include <algorithm>
 #include <atomic>
-#include <cstring>
-#include <mutex>
-#include <limits>
-
 #include <boost/mpi/collectives.hpp>
+#include <cstring>
+#include <limits>
+#include <mutex>
 
 #include "core/error.hpp"
 #include "core/fault.hpp"
 #include "mpi/collectives.hpp"
+#include "timing/clock.hpp"
 
 namespace parbench::strategies {
 namespace {
@@ -39,8 +37,8 @@ std::vector<PackedTask> flatten(const workloads::Layout& layout, const std::vect
 
 // A task finished before an interruption: its outputs come from the checkpoint.
 void restore(const workloads::Layout& layout, const Checkpoint& c, const workloads::TaskView& view) {
-  std::copy_n(c.item_out.data() + view.item_begin * layout.item_words, (view.item_end - view.item_begin) * layout.item_words,
-              view.item_out);
+  std::copy_n(c.item_out.data() + view.item_begin * layout.item_words,
+              (view.item_end - view.item_begin) * layout.item_words, view.item_out);
   std::copy_n(c.task_out.data() + view.task * layout.task_words, layout.task_words, view.task_out);
 }
 
@@ -109,7 +107,8 @@ void unpack(const workloads::Layout& layout, const std::vector<TaskRange>& range
   for (const TaskRange& r : ranges) {
     const std::int64_t items = layout.item_begin(r.end) - layout.item_begin(r.begin);
     const std::int64_t tasks = r.end - r.begin;
-    std::copy_n(item_packed, items * layout.item_words, out.item_out.data() + layout.item_begin(r.begin) * layout.item_words);
+    std::copy_n(item_packed, items * layout.item_words,
+                out.item_out.data() + layout.item_begin(r.begin) * layout.item_words);
     std::copy_n(task_packed, tasks * layout.task_words, out.task_out.data() + r.begin * layout.task_words);
     std::fill_n(out.done.begin() + r.begin, tasks, std::uint8_t{1});
     item_packed += items * layout.item_words;
@@ -212,7 +211,8 @@ void execute_assigned(const RunContext& ctx, RunOutput& out, RankTiming& times,
   // shrink after a stop), which costs a round trip through every rank per run.
   if (!root) {
     t = timing::now();
-    boost::mpi::request sent = ctx.comm.isend(0, kResultTag, message.data(), as_count(static_cast<std::int64_t>(message.size())));
+    boost::mpi::request sent =
+        ctx.comm.isend(0, kResultTag, message.data(), as_count(static_cast<std::int64_t>(message.size())));
     times.collect_s += timing::now() - t;
     // Completes at once for small results; a large one waits until rank 0 takes it, which is waiting on others.
     t = timing::now();

@@ -8,8 +8,7 @@ StrategyEntry dynamic_entry();
 StrategyEntry guided_entry();
 
 const std::vector<StrategyEntry>& registry() {
-  static const std::vector<StrategyEntry> entries = {static_entry(), cyclic_entry(), dynamic_entry(),
-                                                     guided_entry()};
+  static const std::vector<StrategyEntry> entries = {static_entry(), cyclic_entry(), dynamic_entry(), guided_entry()};
   return entries;
 }
 

@@ -45,15 +45,15 @@ struct Checkpoint {
 
 // Everything a strategy needs for one run. Built by the runner on every rank of `comm`.
 struct RunContext {
-  const boost::mpi::communicator& comm;   // the run's sub-communicator; its rank 0 is the world's rank 0
+  const boost::mpi::communicator& comm;  // the run's sub-communicator; its rank 0 is the world's rank 0
   const workloads::Workload& workload;
   workloads::Layout layout;
-  const std::vector<double>* inputs;      // rank 0 only, when layout.input_words > 0: items × input_words
-  ThreadTeam& team;                       // this rank's threads
-  double start_time;                      // timing::now() at the start barrier
+  const std::vector<double>* inputs;  // rank 0 only, when layout.input_words > 0: items × input_words
+  ThreadTeam& team;                   // this rank's threads
+  double start_time;                  // timing::now() at the start barrier
   bool trace;
-  const std::atomic<bool>* stop;          // set by a signal: stop handing out work at the next task boundary
-  const Checkpoint* checkpoint;           // every rank: tasks already done by an interrupted attempt, or null
+  const std::atomic<bool>* stop;  // set by a signal: stop handing out work at the next task boundary
+  const Checkpoint* checkpoint;   // every rank: tasks already done by an interrupted attempt, or null
   // Rank 0, optional: told how many tasks are done so far, where the strategy knows it (dynamic, guided). Called
   // from rank 0's main thread, at most a few times a second.
   std::function<void(std::int64_t tasks_done)> on_progress = {};
@@ -68,8 +68,8 @@ struct RunOutput {
   std::vector<Word> item_out;
   std::vector<Word> task_out;
   std::vector<std::uint8_t> done;
-  std::int64_t chunk = 0;                 // chunk size used (chosen value for "auto"), 0 when none
-  std::vector<TraceEvent> trace;          // this rank's events
+  std::int64_t chunk = 0;         // chunk size used (chosen value for "auto"), 0 when none
+  std::vector<TraceEvent> trace;  // this rank's events
 };
 
 class Strategy {

@@ -8,9 +8,7 @@
 
 namespace parbench::timing {
 
-double now() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
+double now() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
 
 std::string utc_iso8601() {
   std::time_t t = std::time(nullptr);

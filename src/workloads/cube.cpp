@@ -70,8 +70,8 @@ WorkloadEntry cube_entry() {
       "cube",
       "the tutorials' map-reduce example: cube of each integer 1..n; results: count and exact sum",
       {
-          ParamSpec{"n", ParamType::kInteger, "integers (sum exact up to 4e9)", std::int64_t{1000000}, 1, 4e9, {},
-                    true},
+          ParamSpec{
+              "n", ParamType::kInteger, "integers (sum exact up to 4e9)", std::int64_t{1000000}, 1, 4e9, {}, true},
           tasks_param(256),
       },
       [](const config::Params& p, const std::filesystem::path&) { return std::make_unique<Cube>(p); },

@@ -257,8 +257,7 @@ class GaussFitWorkload final : public Workload {
     const auto points = static_cast<std::int64_t>(y.dims[1]);
     if (fits < 1) throw UserError(where, dataset_, "must hold at least one spectrum, got 0 rows");
     if (points < 3)
-      throw UserError(where, dataset_,
-                      "spectra need at least 3 points (3 parameters), got " + std::to_string(points));
+      throw UserError(where, dataset_, "spectra need at least 3 points (3 parameters), got " + std::to_string(points));
 
     std::vector<double> x;
     if (!x_dataset_.empty()) {
@@ -408,16 +407,22 @@ WorkloadEntry gauss_fit_entry() {
       "the tutorial's my_func2: Levenberg-Marquardt fit of A exp(-(x-mu)^2/(2 sigma^2)) to each spectrum "
       "(synthetic, or rows of an HDF5 dataset); results: parameters, convergence, iterations, residual per fit",
       {
-          ParamSpec{"fits", ParamType::kInteger, "synthetic spectra to fit (ignored with input)",
-                    std::int64_t{1000}, 1, 1e9, {}, true},
+          ParamSpec{"fits",
+                    ParamType::kInteger,
+                    "synthetic spectra to fit (ignored with input)",
+                    std::int64_t{1000},
+                    1,
+                    1e9,
+                    {},
+                    true},
           ParamSpec{"points", ParamType::kInteger, "points per synthetic spectrum (ignored with input)",
                     std::int64_t{100}, 3, 1e6},
           ParamSpec{"x_min", ParamType::kReal, "first x of the grid (synthetic, or input without x_dataset)", -5.0,
                     -1e12, 1e12},
-          ParamSpec{"x_max", ParamType::kReal, "last x of the grid (synthetic, or input without x_dataset)", 5.0,
-                    -1e12, 1e12},
-          ParamSpec{"noise", ParamType::kReal, "standard deviation of the Gaussian noise of synthetic spectra", 0.05,
-                    0, 1e6},
+          ParamSpec{"x_max", ParamType::kReal, "last x of the grid (synthetic, or input without x_dataset)", 5.0, -1e12,
+                    1e12},
+          ParamSpec{"noise", ParamType::kReal, "standard deviation of the Gaussian noise of synthetic spectra", 0.05, 0,
+                    1e6},
           ParamSpec{"seed", ParamType::kInteger, "Philox key of the synthetic spectra (streams keyed by seed, fit)",
                     std::int64_t{12345}, 0, 4294967295.0},
           ParamSpec{"input", ParamType::kString,

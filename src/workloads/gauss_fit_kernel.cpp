@@ -65,8 +65,8 @@ inline double exp_nonpositive(double t) {
   constexpr double kLog2e = 1.4426950408889634;
   constexpr double kLn2Hi = 6.93147180369123816490e-01;  // ln 2 rounded to 32 significant bits
   constexpr double kLn2Lo = 1.90821492927058770002e-10;  // ln 2 - kLn2Hi
-  constexpr double kShift = 6755399441055744.0;           // 1.5 * 2^52: adding it rounds to an integer, kept in the
-                                                          // low mantissa bits
+  constexpr double kShift = 6755399441055744.0;          // 1.5 * 2^52: adding it rounds to an integer, kept in the
+                                                         // low mantissa bits
   const double z = mul_add(t, kLog2e, kShift);
   const double k = z - kShift;
   const double r = mul_add(-k, kLn2Lo, mul_add(-k, kLn2Hi, t));
@@ -203,10 +203,14 @@ double next_radius(double rho, double scaled) { return rho < 0.25 ? scaled : 2.0
 
 const char* fit_status_name(FitStatus status) {
   switch (status) {
-    case FitStatus::kOk: return "ok";
-    case FitStatus::kNotConverged: return "not converged";
-    case FitStatus::kNonFiniteData: return "non-finite data";
-    case FitStatus::kDegenerate: return "degenerate";
+    case FitStatus::kOk:
+      return "ok";
+    case FitStatus::kNotConverged:
+      return "not converged";
+    case FitStatus::kNonFiniteData:
+      return "non-finite data";
+    case FitStatus::kDegenerate:
+      return "degenerate";
   }
   return "unknown";
 }
@@ -309,9 +313,9 @@ GaussFit gauss_fit(const GaussGrid& grid, const double* y, const GaussFitOptions
     ++iterations;
     // Gain ratio: actual over predicted decrease of the cost. The model's decrease -(2 stepᵀg + stepᵀ M step)
     // simplifies with the damped equations to lambda stepᵀ D step - stepᵀ g, for either matrix M.
-    const double predicted = lambda * (diag[0] * step[0] * step[0] + diag[1] * step[1] * step[1] +
-                                       diag[2] * step[2] * step[2]) -
-                             (cur.g[0] * step[0] + cur.g[1] * step[1] + cur.g[2] * step[2]);
+    const double predicted =
+        lambda * (diag[0] * step[0] * step[0] + diag[1] * step[1] * step[1] + diag[2] * step[2] * step[2]) -
+        (cur.g[0] * step[0] + cur.g[1] * step[1] + cur.g[2] * step[2]);
     const double rho = (cur.cost - next.cost) / predicted;
     radius = next_radius(rho, scaled);
     if (rho > 0.0 && std::isfinite(next.cost)) {  // accept (a NaN cost compares false: rejected)

@@ -19,9 +19,9 @@ const char* fit_status_name(FitStatus status);  // "ok", "not converged", "non-f
 struct GaussGrid {
   std::vector<double> x;
   std::vector<double> x_padded;  // x, then copies of its last value up to a whole number of vectors
-  double centre = 0.0;   // (min + max) / 2
-  double span = 0.0;     // max - min (> 0)
-  double spacing = 0.0;  // span / (points - 1)
+  double centre = 0.0;           // (min + max) / 2
+  double span = 0.0;             // max - min (> 0)
+  double spacing = 0.0;          // span / (points - 1)
 };
 // Builds the grid from finite x values (at least 2 distinct); the caller validates them.
 GaussGrid make_grid(std::vector<double> x);

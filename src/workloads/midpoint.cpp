@@ -48,7 +48,8 @@ class Midpoint final : public Workload {
   // Closed form. Allowed error: the midpoint rule's bound (b - a) h² max|f''| / 24, plus 1e-12 relative rounding.
   Verification verify(const Result& result) const override {
     double err = std::get<double>(result.scalars[2].second);
-    double bound = std::abs(b_ - a_) * h_ * h_ * max_second_derivative() / 24.0 + 1e-12 * std::max(1.0, std::abs(exact()));
+    double bound =
+        std::abs(b_ - a_) * h_ * h_ * max_second_derivative() / 24.0 + 1e-12 * std::max(1.0, std::abs(exact()));
     return {err <= bound, "closed form " + std::to_string(exact()) + ", |error| = " + std::to_string(err) +
                               " (allowed " + std::to_string(bound) + ")"};
   }
@@ -56,19 +57,27 @@ class Midpoint final : public Workload {
  private:
   double exact() const {
     switch (f_) {
-      case Integrand::kPi: return 4.0 * (std::atan(b_) - std::atan(a_));
-      case Integrand::kSin: return std::cos(a_) - std::cos(b_);
-      case Integrand::kExp: return std::exp(b_) - std::exp(a_);
-      case Integrand::kSquare: return (b_ * b_ * b_ - a_ * a_ * a_) / 3.0;
+      case Integrand::kPi:
+        return 4.0 * (std::atan(b_) - std::atan(a_));
+      case Integrand::kSin:
+        return std::cos(a_) - std::cos(b_);
+      case Integrand::kExp:
+        return std::exp(b_) - std::exp(a_);
+      case Integrand::kSquare:
+        return (b_ * b_ * b_ - a_ * a_ * a_) / 3.0;
     }
     return 0.0;
   }
   double max_second_derivative() const {
     switch (f_) {
-      case Integrand::kPi: return 8.0;  // |f''| = 8|3x² - 1| / (1 + x²)³ <= 8
-      case Integrand::kSin: return 1.0;
-      case Integrand::kExp: return std::exp(std::max(a_, b_));
-      case Integrand::kSquare: return 2.0;
+      case Integrand::kPi:
+        return 8.0;  // |f''| = 8|3x² - 1| / (1 + x²)³ <= 8
+      case Integrand::kSin:
+        return 1.0;
+      case Integrand::kExp:
+        return std::exp(std::max(a_, b_));
+      case Integrand::kSquare:
+        return 2.0;
     }
     return 0.0;
   }
@@ -91,8 +100,13 @@ WorkloadEntry midpoint_entry() {
           ParamSpec{"intervals", ParamType::kInteger, "subintervals", std::int64_t{10000000}, 1, 1e15, {}, true},
           ParamSpec{"a", ParamType::kReal, "lower limit", 0.0, -1e6, 1e6},
           ParamSpec{"b", ParamType::kReal, "upper limit", 1.0, -1e6, 1e6},
-          ParamSpec{"integrand", ParamType::kString, "f: pi = 4/(1+x^2), sin, exp, square = x^2", std::string("pi"),
-                    {}, {}, {"pi", "sin", "exp", "square"}},
+          ParamSpec{"integrand",
+                    ParamType::kString,
+                    "f: pi = 4/(1+x^2), sin, exp, square = x^2",
+                    std::string("pi"),
+                    {},
+                    {},
+                    {"pi", "sin", "exp", "square"}},
           tasks_param(256),
       },
       [](const config::Params& p, const std::filesystem::path&) { return std::make_unique<Midpoint>(p); },

@@ -19,18 +19,24 @@ double sum_range(F f, double a, double h, std::int64_t begin, std::int64_t end) 
 
 double integrand(Integrand f, double x) {
   switch (f) {
-    case Integrand::kPi: return 4.0 / (1.0 + x * x);
-    case Integrand::kSin: return std::sin(x);
-    case Integrand::kExp: return std::exp(x);
-    case Integrand::kSquare: return x * x;
+    case Integrand::kPi:
+      return 4.0 / (1.0 + x * x);
+    case Integrand::kSin:
+      return std::sin(x);
+    case Integrand::kExp:
+      return std::exp(x);
+    case Integrand::kSquare:
+      return x * x;
   }
   return 0.0;
 }
 
 double midpoint_range(Integrand f, double a, double h, std::int64_t begin, std::int64_t end) {
   switch (f) {
-    case Integrand::kPi: return sum_range([](double x) { return 4.0 / (1.0 + x * x); }, a, h, begin, end);
-    case Integrand::kSquare: return sum_range([](double x) { return x * x; }, a, h, begin, end);
+    case Integrand::kPi:
+      return sum_range([](double x) { return 4.0 / (1.0 + x * x); }, a, h, begin, end);
+    case Integrand::kSquare:
+      return sum_range([](double x) { return x * x; }, a, h, begin, end);
     // sin and exp stay scalar libm calls: same code on every rank, exact reproducibility over speed.
     case Integrand::kSin:
     case Integrand::kExp: {

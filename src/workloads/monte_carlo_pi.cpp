@@ -24,12 +24,12 @@ class MonteCarloPi final : public Workload {
     // Weak scaling multiplies jobs by the rank count, past the spec's bound: job ids must still fit the 32-bit
     // key word, and the int64 totals must not overflow.
     if (jobs_ > 4294967296)
-      throw UserError("monte_carlo_pi", "jobs", "at most 2^32 jobs (a job is a 32-bit Philox key word), got " +
-                                                    std::to_string(jobs_));
-    if (static_cast<double>(jobs_) * static_cast<double>(darts_) > 4.6e18)
       throw UserError("monte_carlo_pi", "jobs",
-                      "jobs x darts must stay below 4.6e18, got " + std::to_string(jobs_) + " x " +
-                          std::to_string(darts_));
+                      "at most 2^32 jobs (a job is a 32-bit Philox key word), got " + std::to_string(jobs_));
+    if (static_cast<double>(jobs_) * static_cast<double>(darts_) > 4.6e18)
+      throw UserError(
+          "monte_carlo_pi", "jobs",
+          "jobs x darts must stay below 4.6e18, got " + std::to_string(jobs_) + " x " + std::to_string(darts_));
   }
 
   // One item per job; each item returns the job's hit count.
@@ -92,8 +92,8 @@ WorkloadEntry monte_carlo_pi_entry() {
       {
           ParamSpec{"jobs", ParamType::kInteger, "jobs (independent streams)", std::int64_t{100}, 1, 1e9, {}, true},
           ParamSpec{"darts", ParamType::kInteger, "darts per job", std::int64_t{1000000}, 1, 1e12},
-          ParamSpec{"seed", ParamType::kInteger, "Philox key word 0 (key word 1 is the job)", std::int64_t{12345},
-                    0, 4294967295.0},
+          ParamSpec{"seed", ParamType::kInteger, "Philox key word 0 (key word 1 is the job)", std::int64_t{12345}, 0,
+                    4294967295.0},
           tasks_param(std::nullopt),
       },
       [](const config::Params& p, const std::filesystem::path&) { return std::make_unique<MonteCarloPi>(p); },

@@ -16,8 +16,7 @@ constexpr int kLanes = 64;
 
 // Hits of the darts of counter block [k, k + kLanes), keeping only darts with index in [lo, hi) when Masked.
 template <bool Masked>
-std::int64_t block_hits(std::uint32_t key0, std::uint32_t key1, std::uint64_t k, std::uint64_t lo,
-                        std::uint64_t hi) {
+std::int64_t block_hits(std::uint32_t key0, std::uint32_t key1, std::uint64_t k, std::uint64_t lo, std::uint64_t hi) {
   alignas(64) std::uint32_t c0[kLanes], c1[kLanes], c2[kLanes], c3[kLanes];
 #pragma omp simd
   for (int l = 0; l < kLanes; ++l) {
@@ -66,8 +65,8 @@ std::int64_t block_hits(std::uint32_t key0, std::uint32_t key1, std::uint64_t k,
 std::int64_t pi_hits(std::uint32_t seed, std::uint32_t job, std::uint64_t first, std::uint64_t count) {
   if (count == 0) return 0;
   const std::uint64_t end = first + count;
-  std::uint64_t k = first / 2;                   // first counter
-  const std::uint64_t k_end = (end + 1) / 2;     // one past the last counter
+  std::uint64_t k = first / 2;                // first counter
+  const std::uint64_t k_end = (end + 1) / 2;  // one past the last counter
   std::int64_t hits = 0;
   // Whole blocks inside [first, end) need no mask; only the first and last blocks do.
   while (k < k_end) {

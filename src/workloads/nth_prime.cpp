@@ -116,9 +116,9 @@ std::unique_ptr<Workload> make_nth_prime(const config::Params& p) {
   } else {
     const std::int64_t first = p.integer("first"), count = p.integer("count");
     if (first + count - 1 > kMaxN)
-      throw UserError("nth_prime", "count",
-                      "first + count - 1 must be at most " + std::to_string(kMaxN) + ", got " +
-                          std::to_string(first + count - 1));
+      throw UserError(
+          "nth_prime", "count",
+          "first + count - 1 must be at most " + std::to_string(kMaxN) + ", got " + std::to_string(first + count - 1));
     for (std::int64_t i = 0; i < count; ++i) values.push_back(first + i);
   }
   double work = 0.0;
@@ -140,10 +140,16 @@ WorkloadEntry nth_prime_entry() {
       "the tutorial's prime(N): the Nth prime by trial division up to sqrt(n), for N = first .. first+count-1",
       {
           ParamSpec{"first", ParamType::kInteger, "first N", std::int64_t{20000}, 1, static_cast<double>(kMaxN)},
-          ParamSpec{"count", ParamType::kInteger, "how many consecutive N", std::int64_t{4}, 1,
-                    static_cast<double>(kMaxCount), {}, true},
-          ParamSpec{"values", ParamType::kIntegerList, "explicit list of N (overrides first and count)",
-                    std::nullopt, 1, static_cast<double>(kMaxN)},
+          ParamSpec{"count",
+                    ParamType::kInteger,
+                    "how many consecutive N",
+                    std::int64_t{4},
+                    1,
+                    static_cast<double>(kMaxCount),
+                    {},
+                    true},
+          ParamSpec{"values", ParamType::kIntegerList, "explicit list of N (overrides first and count)", std::nullopt,
+                    1, static_cast<double>(kMaxN)},
           ParamSpec{"tutorial_convention", ParamType::kBoolean,
                     "count 1 as prime like the tutorial (its Nth is the true (N-1)th; 1 for N = 1)", false},
           tasks_param(std::nullopt),

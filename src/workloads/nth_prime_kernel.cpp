@@ -13,9 +13,9 @@
 namespace parbench::workloads::kernels {
 namespace {
 
-constexpr int kLanes = 16;                      // divisors tested per step (one 512-bit vector of floats)
-constexpr std::int64_t kFloatLimit = 1 << 24;   // candidates below this use float division
-constexpr std::int64_t kSmall = 64;             // below this, plain integer trial division (see steps_for)
+constexpr int kLanes = 16;                     // divisors tested per step (one 512-bit vector of floats)
+constexpr std::int64_t kFloatLimit = 1 << 24;  // candidates below this use float division
+constexpr std::int64_t kSmall = 64;            // below this, plain integer trial division (see steps_for)
 
 // Odd divisors 3, 5, 7, ... as floats, enough for every candidate below 2^24 (sqrt < 4096), whole steps.
 constexpr int kFloatDivisors = ((4096 / 2) / kLanes + 1) * kLanes;

@@ -24,8 +24,12 @@ const WorkloadEntry* find(const std::string& name) {
 }
 
 config::ParamSpec tasks_param(std::optional<std::int64_t> default_tasks) {
-  config::ParamSpec spec{"tasks", config::ParamType::kInteger,
-                         "tasks the work is cut into, independent of the rank count", std::nullopt, 1, 1e9};
+  config::ParamSpec spec{"tasks",
+                         config::ParamType::kInteger,
+                         "tasks the work is cut into, independent of the rank count",
+                         std::nullopt,
+                         1,
+                         1e9};
   if (default_tasks) {
     spec.default_value = *default_tasks;
   } else {

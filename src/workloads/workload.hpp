@@ -38,9 +38,7 @@ struct Layout {
 
   // Tasks cover contiguous, balanced item ranges: task t holds items [item_begin(t), item_begin(t+1)).
   // floor(items * task / tasks) without overflow (tasks <= 1e9, so (items % tasks) * task fits in 64 bits).
-  std::int64_t item_begin(std::int64_t task) const {
-    return (items / tasks) * task + (items % tasks) * task / tasks;
-  }
+  std::int64_t item_begin(std::int64_t task) const { return (items / tasks) * task + (items % tasks) * task / tasks; }
   std::int64_t item_count(std::int64_t task) const { return item_begin(task + 1) - item_begin(task); }
 };
 
@@ -58,7 +56,7 @@ struct TaskView {
 // A reduced result: named scalars and arrays, as written to HDF5 (`result/<name>`) and shown by `info`.
 using Scalar = std::variant<std::int64_t, double, std::string>;
 struct Array {
-  std::vector<std::int64_t> shape;            // e.g. {fits, 3}
+  std::vector<std::int64_t> shape;  // e.g. {fits, 3}
   std::variant<std::vector<double>, std::vector<std::int64_t>, std::vector<std::int8_t>> data;
 };
 struct Result {

@@ -17,9 +17,7 @@ const std::vector<ParamSpec> kSpecs = {
     {"chunk", ParamType::kChunk, "a chunk", kAutoChunk},
 };
 
-Params parse(const std::string& text) {
-  return validate(toml::parse(text), kSpecs, "f.toml", "workload[1]", {"kind"});
-}
+Params parse(const std::string& text) { return validate(toml::parse(text), kSpecs, "f.toml", "workload[1]", {"kind"}); }
 
 std::string error_of(const std::string& text) {
   try {

@@ -95,8 +95,9 @@ TEST(Study, BadConfigsGiveOneLineNamingTheKey) {
   EXPECT_EQ(error_of("[[workload]]\nn = 5\n"),
             "s.toml: workload[1].kind: required; expected one of trig, gauss_fit, monte_carlo_pi, nth_prime, "
             "midpoint, cube");
-  EXPECT_EQ(error_of(""), "s.toml: workload: at least one [[workload]] is required; kinds: trig, gauss_fit, "
-                          "monte_carlo_pi, nth_prime, midpoint, cube");
+  EXPECT_EQ(error_of(""),
+            "s.toml: workload: at least one [[workload]] is required; kinds: trig, gauss_fit, "
+            "monte_carlo_pi, nth_prime, midpoint, cube");
   EXPECT_EQ(error_of("[[workload]]\nkind = 'trig'\n[[strategy]]\nkind = 'dynamic'\nchunk = 0\n"),
             "s.toml: strategy[1].chunk: must be a positive integer or \"auto\", got 0");
   EXPECT_EQ(error_of("colour = 1\n[[workload]]\nkind = 'trig'\n"),

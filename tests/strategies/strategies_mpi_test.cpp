@@ -1,15 +1,15 @@
 // Every strategy × every workload × chunk sizes (1, 7, more than the tasks) × threads (1, 2), run under mpiexec at
 // 1–4 ranks: rank 0's reduced result must equal the serial reference bit for bit.
 #include <gtest/gtest.h>
-#include <toml++/toml.h>
 #include <sched.h>
+#include <toml++/toml.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/mpi/collectives.hpp>
+#include <boost/mpi/communicator.hpp>
 #include <boost/serialization/string.hpp>
 #include <boost/serialization/vector.hpp>
-#include <boost/mpi/communicator.hpp>
-#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <thread>
@@ -47,11 +47,15 @@ std::string bits(const workloads::Result& r) {
   std::string s;
   for (const auto& [name, v] : r.scalars) {
     s += name + "=";
-    std::visit([&](const auto& x) {
-      using T = std::decay_t<decltype(x)>;
-      if constexpr (std::is_same_v<T, std::string>) s += x;
-      else s.append(reinterpret_cast<const char*>(&x), sizeof x);
-    }, v);
+    std::visit(
+        [&](const auto& x) {
+          using T = std::decay_t<decltype(x)>;
+          if constexpr (std::is_same_v<T, std::string>)
+            s += x;
+          else
+            s.append(reinterpret_cast<const char*>(&x), sizeof x);
+        },
+        v);
   }
   for (const auto& [name, a] : r.arrays) {
     s += name + ":";
@@ -64,8 +68,8 @@ std::string bits(const workloads::Result& r) {
 struct Outcome {
   workloads::Result result;
   std::int64_t tasks_done_total = 0;
-  std::int64_t concurrent_tasks = 0;     // over all ranks: thread-1 tasks that ran while thread 0 ran one
-  std::int64_t chunk = 0;                // recorded on rank 0
+  std::int64_t concurrent_tasks = 0;  // over all ranks: thread-1 tasks that ran while thread 0 ran one
+  std::int64_t chunk = 0;             // recorded on rank 0
 };
 
 Outcome run(const Strategy& strategy, const workloads::Workload& w, int threads,
@@ -176,8 +180,8 @@ TEST(Strategies, UserInputsTravelWithTheTasks) {
   }
   mpi::broadcast(world, path, 0);
   const auto* we = workloads::find("gauss_fit");
-  const auto params = workloads::testing::params_for(
-      *we, "input = '" + path + "'\ndataset = '/y'\nx_dataset = '/x'\ntasks = 5");
+  const auto params =
+      workloads::testing::params_for(*we, "input = '" + path + "'\ndataset = '/y'\nx_dataset = '/x'\ntasks = 5");
   auto w = we->make(params, ".");
   std::optional<workloads::ExternalInputs> in;
   if (world.rank() == 0) in = w->load_inputs();

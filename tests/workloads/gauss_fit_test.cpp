@@ -39,16 +39,15 @@ T scalar_of(const Result& r, const std::string& name) {
 class GaussFitFile : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("parbench_gauss_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() / ("parbench_gauss_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::create_directories(dir_);
   }
   void TearDown() override { fs::remove_all(dir_); }
 
   // Writes datasets of doubles (name -> dims, values) to dir/file.
-  void write(const std::string& file, const std::vector<std::tuple<std::string, std::vector<hsize_t>,
-                                                                   std::vector<double>>>& datasets) {
+  void write(const std::string& file,
+             const std::vector<std::tuple<std::string, std::vector<hsize_t>, std::vector<double>>>& datasets) {
     const hid_t f = H5Fcreate((dir_ / file).c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
     ASSERT_GE(f, 0);
     const hid_t links = H5Pcreate(H5P_LINK_CREATE);
@@ -148,7 +147,8 @@ TEST(GaussFitKernel, SynthesisDependsOnlyOnSeedAndFit) {
   for (std::int64_t f = 0; f < 200; ++f) {
     kernels::gauss_synthesize(7, f, grid, 0.05, a.data());
     const kernels::GaussTruth t = kernels::gauss_truth(7, f, grid);
-    for (std::size_t i = 0; i < 101; ++i, ++n) sum2 += std::pow(a[i] - gaussian(grid.x[i], t.amplitude, t.mean, t.stddev), 2);
+    for (std::size_t i = 0; i < 101; ++i, ++n)
+      sum2 += std::pow(a[i] - gaussian(grid.x[i], t.amplitude, t.mean, t.stddev), 2);
   }
   EXPECT_NEAR(std::sqrt(sum2 / static_cast<double>(n)), 0.05, 0.002);
 }
@@ -206,7 +206,7 @@ TEST_F(GaussFitFile, FitsRowsAndFlagsBadOnes) {
     for (double xi : x) y.push_back(f(xi));
   };
   add([](double xi) { return gaussian(xi, 1.2, 0.5, 0.9); });
-  add([](double) { return 0.7; });  // flat
+  add([](double) { return 0.7; });                                                  // flat
   add([](double xi) { return xi == 0.0 ? std::nan("") : gaussian(xi, 1, 0, 1); });  // no exact 0 in x: finite
   add([](double xi) { return gaussian(xi, 0.8, 1.5, 1.3); });
   y[2 * 80 + 5] = std::numeric_limits<double>::infinity();  // row 2 now non-finite
@@ -237,8 +237,9 @@ TEST_F(GaussFitFile, WithoutXDatasetUsesTheGridParameters) {
   std::vector<double> y;
   for (double xi : x) y.push_back(gaussian(xi, 3, 9, 2));
   write("one.h5", {{"/data/y", {1, 50}, y}});
-  const Run r = run("input = 'one.h5'\ndataset = '/data/y'\nx_min = 0.0\nx_max = 20.0\nstart_mean = 10.0\n"
-                    "start_stddev = 3.0");
+  const Run r =
+      run("input = 'one.h5'\ndataset = '/data/y'\nx_min = 0.0\nx_max = 20.0\nstart_mean = 10.0\n"
+          "start_stddev = 3.0");
   const auto& p = array_of<double>(r.out.result, "params");
   EXPECT_NEAR(p[1], 9.0, 1e-9);
   EXPECT_TRUE(r.workload->verify(r.out.result).ok);

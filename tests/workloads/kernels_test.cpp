@@ -1,12 +1,12 @@
 // The lead's vectorised kernels (trig, midpoint) against plain scalar code and closed forms.
+#include "workloads/kernels.hpp"
+
 #include <gtest/gtest.h>
 
 #include <bit>
 #include <cmath>
 #include <numbers>
 #include <vector>
-
-#include "workloads/kernels.hpp"
 
 namespace parbench::workloads {
 namespace {

@@ -52,8 +52,8 @@ TEST(MonteCarloPi, AnySplitOfAJobGivesTheSameHits) {
 TEST(MonteCarloPi, HitsIdenticalForAnyTaskCount) {
   std::vector<Word> first;
   for (int tasks : {1, 2, 3, 7, 37}) {
-    const auto w = entry().make(
-        testing::params_for(entry(), "jobs = 37\ndarts = 10001\ntasks = " + std::to_string(tasks)), ".");
+    const auto w =
+        entry().make(testing::params_for(entry(), "jobs = 37\ndarts = 10001\ntasks = " + std::to_string(tasks)), ".");
     const auto out = testing::run_serial(*w);
     if (first.empty()) first = out.item_out;
     EXPECT_EQ(out.item_out, first) << tasks;

@@ -1,8 +1,9 @@
 // One parameterised test over the whole registry: a new workload gets this coverage without extra work.
+#include "workloads/registry.hpp"
+
 #include <gtest/gtest.h>
 #include <toml++/toml.h>
 
-#include "workloads/registry.hpp"
 #include "workloads/serial_run.hpp"
 
 namespace parbench::workloads {
