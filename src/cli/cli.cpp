@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <boost/mpi/environment.hpp>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -18,7 +17,7 @@
 #include "output/hdf5_reader.hpp"
 #include "output/merge.hpp"
 #include "run/study_runner.hpp"
-#include "strategies/strategy.hpp"
+#include "strategies/registry.hpp"
 #include "workloads/registry.hpp"
 
 #ifndef PARBENCH_SOURCE_DIR
@@ -41,17 +40,17 @@ void print_list() {
   std::printf("Workloads (config: [[workload]] kind = \"...\"):\n");
   for (const workloads::WorkloadEntry& w : workloads::registry()) {
     std::printf("\n  %s — %s\n", w.name.c_str(), w.description.c_str());
-    for (const config::ParamSpec& p : w.params) std::printf("      %s\n", config::describe(p).c_str());
+    for (const param::ParamSpec& p : w.params) std::printf("      %s\n", param::describe(p).c_str());
     std::printf(
         "      label (string, optional): name of this entry in results (default: kind and changed parameters)\n");
   }
   std::printf("\nStrategies (config: [[strategy]] kind = \"...\"):\n");
   for (const strategies::StrategyEntry& s : strategies::registry()) {
     std::printf("\n  %s — %s\n", s.name.c_str(), s.description.c_str());
-    for (const config::ParamSpec& p : s.params) std::printf("      %s\n", config::describe(p).c_str());
+    for (const param::ParamSpec& p : s.params) std::printf("      %s\n", param::describe(p).c_str());
   }
   std::printf("\nStudy (config: [study]):\n");
-  for (const config::ParamSpec& p : config::study_params()) std::printf("      %s\n", config::describe(p).c_str());
+  for (const param::ParamSpec& p : config::study_params()) std::printf("      %s\n", param::describe(p).c_str());
 }
 
 // analysis/report.py: $PARBENCH_ANALYSIS_DIR, else next to the build directory holding this executable, else the
@@ -154,17 +153,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (app.got_subcommand("report")) return run_report(report_inputs, report_dir);
-    // run: MPI_THREAD_FUNNELED is the level needed: a rank's extra threads compute, only its main thread calls MPI.
-    // abort_on_exception = false: a failing rank aborts the job itself, naming the rank (abort_job).
-    boost::mpi::environment env(argc, argv, boost::mpi::threading::funneled, false);
-    boost::mpi::communicator world;
-    try {
-      return run::run_study(world, run_options);
-    } catch (const UserError&) {
-      throw;
-    } catch (const std::exception& e) {
-      abort_job(e.what());
-    }
+    return run::run_study(argc, argv, run_options);
   } catch (const UserError& e) {
     if (launch_rank() == 0) std::fprintf(stderr, "error: %s\n", e.what());
     return kExitUserError;

@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
-#include "strategies/strategy.hpp"
+#include "strategies/registry.hpp"
 #include "workloads/registry.hpp"
 
 namespace parbench::config {
@@ -20,14 +20,14 @@ std::string names_of(const auto& registry) {
 }
 
 // "trig n=1000": the kind and every parameter that differs from its default (tasks included).
-std::string default_label(const std::string& kind, const Params& params, const std::vector<ParamSpec>& specs) {
+std::string default_label(const std::string& kind, const param::Params& params, const std::vector<param::ParamSpec>& specs) {
   std::string label = kind;
-  for (const ParamSpec& spec : specs) {
+  for (const param::ParamSpec& spec : specs) {
     if (!params.has(spec.name)) continue;
-    const ParamValue& v = params.get(spec.name);
+    const param::ParamValue& v = params.get(spec.name);
     if (spec.default_value && *spec.default_value == v) continue;
-    std::string shown = to_string(v);
-    if (spec.type == ParamType::kChunk && std::get<std::int64_t>(v) == kAutoChunk) shown = "auto";
+    std::string shown = param::to_string(v);
+    if (spec.type == param::ParamType::kChunk && std::get<std::int64_t>(v) == param::kAutoChunk) shown = "auto";
     if (shown.size() > 2 && shown.front() == '"') shown = shown.substr(1, shown.size() - 2);
     label += " " + spec.name + "=" + shown;
   }
@@ -50,7 +50,7 @@ EntryConfig parse_entry(const toml::node& node, const std::string& file, const s
                         names_of(registry));
   EntryConfig out;
   out.kind = *name;
-  out.params = validate(*table, entry->params, file, path, {"kind", "label"});
+  out.params = param::validate(*table, entry->params, file, path, {"kind", "label"});
   if (const toml::node* label = table->get("label")) {
     auto s = label->value_exact<std::string>();
     if (!s || s->empty()) throw UserError(file, path + ".label", "must be a non-empty string");
@@ -77,17 +77,17 @@ std::vector<EntryConfig> parse_entries(const toml::table& root, const char* key,
 
 }  // namespace
 
-const std::vector<ParamSpec>& study_params() {
-  static const std::vector<ParamSpec> specs = {
-      {"name", ParamType::kString, "study name (default: the config file's name)", std::nullopt},
-      {"repetitions", ParamType::kInteger, "counted repetitions of every point", std::int64_t{3}, 1, 1e6},
-      {"warmup", ParamType::kInteger, "uncounted repetitions before them", std::int64_t{1}, 0, 1e6},
-      {"ranks", ParamType::kIntegerList, "sub-communicator sizes swept inside one launch (default: every rank)",
+const std::vector<param::ParamSpec>& study_params() {
+  static const std::vector<param::ParamSpec> specs = {
+      {"name", param::ParamType::kString, "study name (default: the config file's name)", std::nullopt},
+      {"repetitions", param::ParamType::kInteger, "counted repetitions of every point", std::int64_t{3}, 1, 1e6},
+      {"warmup", param::ParamType::kInteger, "uncounted repetitions before them", std::int64_t{1}, 0, 1e6},
+      {"ranks", param::ParamType::kIntegerList, "sub-communicator sizes swept inside one launch (default: every rank)",
        std::nullopt, 1, 1e7},
-      {"threads", ParamType::kIntegerList, "threads per rank to sweep", std::vector<std::int64_t>{1}, 1, 1024},
-      {"trace", ParamType::kBoolean, "record a per-task trace (task, rank, thread, start, end)", false},
+      {"threads", param::ParamType::kIntegerList, "threads per rank to sweep", std::vector<std::int64_t>{1}, 1, 1024},
+      {"trace", param::ParamType::kBoolean, "record a per-task trace (task, rank, thread, start, end)", false},
       {"scaling",
-       ParamType::kString,
+       param::ParamType::kString,
        "strong: fixed work; weak: size parameters grow with ranks",
        std::string("strong"),
        {},
@@ -113,11 +113,11 @@ Study parse_study(const std::string& text, const std::string& path) {
   Study study;
   study.path = path;
   study.text = text;
-  Params sp = defaults(study_params());
+  param::Params sp = param::defaults(study_params());
   if (const toml::node* node = root.get("study")) {
     const toml::table* t = node->as_table();
     if (!t) throw UserError(path, "study", "must be a table ([study])");
-    sp = validate(*t, study_params(), path, "study", {});
+    sp = param::validate(*t, study_params(), path, "study", {});
   }
   study.name = sp.has("name") ? sp.string("name") : std::filesystem::path(path).stem().string();
   study.repetitions = sp.integer("repetitions");
@@ -146,6 +146,13 @@ Study load_study(const std::string& path) {
   return parse_study(text.str(), path);
 }
 
+void override_ranks(Study& study, const std::vector<std::int64_t>& ranks) {
+  study.ranks = ranks;
+  std::string note = "\n# parbench run --ranks ";
+  for (std::size_t i = 0; i < ranks.size(); ++i) note += (i ? "," : "") + std::to_string(ranks[i]);
+  study.text += note + "\n";
+}
+
 std::vector<RunSpec> plan(const Study& study, int world_size) {
   std::vector<std::int64_t> ranks = study.ranks;
   if (ranks.empty()) ranks.push_back(world_size);
@@ -171,11 +178,11 @@ std::vector<RunSpec> plan(const Study& study, int world_size) {
   return runs;
 }
 
-Params run_params(const Study& study, const RunSpec& spec) {
+param::Params run_params(const Study& study, const RunSpec& spec) {
   const EntryConfig& w = study.workloads[static_cast<std::size_t>(spec.workload)];
-  Params p = w.params;
+  param::Params p = w.params;
   if (!study.weak_scaling) return p;
-  for (const ParamSpec& s : workloads::find(w.kind)->params)
+  for (const param::ParamSpec& s : workloads::find(w.kind)->params)
     if (s.scales_with_ranks && p.has(s.name)) p.set(s.name, p.integer(s.name) * spec.ranks);
   return p;
 }

@@ -8,14 +8,14 @@
 #include <string>
 #include <vector>
 
-#include "config/params.hpp"
+#include "param/param.hpp"
 
 namespace parbench::config {
 
 struct EntryConfig {
   std::string kind;
   std::string label;  // given `label`, else kind plus its non-default parameters
-  Params params;
+  param::Params params;
 };
 
 struct Study {
@@ -38,8 +38,12 @@ Study parse_study(const std::string& text, const std::string& path);
 // Reads `path` and parses it. Throws UserError if the file is missing or unreadable.
 Study load_study(const std::string& path);
 
+// Replaces [study] ranks (`parbench run --ranks`). The override is appended to the recorded config text as a
+// comment, so files say what ran and --resume tells launches with different rank lists apart.
+void override_ranks(Study& study, const std::vector<std::int64_t>& ranks);
+
 // The parameters of the [study] table, for validation and `parbench list`.
-const std::vector<ParamSpec>& study_params();
+const std::vector<param::ParamSpec>& study_params();
 
 // One run of the plan.
 struct RunSpec {
@@ -57,7 +61,7 @@ struct RunSpec {
 std::vector<RunSpec> plan(const Study& study, int world_size);
 
 // The workload parameters of a run: in weak-scaling studies the size parameters grow with the rank count.
-Params run_params(const Study& study, const RunSpec& spec);
+param::Params run_params(const Study& study, const RunSpec& spec);
 
 // "trig n=1000 / dynamic chunk=auto / threads=1": runs with the same point differ only in ranks and repetition.
 std::string point_name(const Study& study, const RunSpec& spec);

@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <thread>
+
+#include "core/error.hpp"
 
 namespace parbench::mpi {
 
@@ -21,6 +24,12 @@ bool sleepy_any(const boost::mpi::communicator& comm, bool flag) {
     pause = std::min(pause * 2, std::chrono::microseconds{1000});
   }
   return out != 0;
+}
+
+int count(std::int64_t n) {
+  PARBENCH_CHECK(n >= 0 && n <= std::numeric_limits<int>::max())
+      << "a message of " << n << " elements exceeds MPI's int count";
+  return static_cast<int>(n);
 }
 
 std::vector<int> displacements(const std::vector<int>& counts) {

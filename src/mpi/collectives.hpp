@@ -4,6 +4,8 @@
 
 #include <boost/mpi/communicator.hpp>
 #include <boost/mpi/datatype.hpp>
+#include <boost/mpi/status.hpp>
+#include <cstdint>
 #include <vector>
 
 namespace parbench::mpi {
@@ -31,6 +33,21 @@ void gatherv(const boost::mpi::communicator& comm, const T* send, int send_count
   const bool root = comm.rank() == 0;
   MPI_Gatherv(send, send_count, type, root ? recv : nullptr, root ? counts.data() : nullptr,
               root ? displs.data() : nullptr, type, 0, static_cast<MPI_Comm>(comm));
+}
+
+// A message length as MPI's int count. A length that does not fit is a broken invariant (PARBENCH_CHECK): every
+// count passed to MPI goes through here, never through a bare cast.
+int count(std::int64_t n);
+template <class T>
+int count(const std::vector<T>& v) {
+  return count(static_cast<std::int64_t>(v.size()));
+}
+
+// Receives the message `status` (from a probe) announced into `buffer`, resized to fit.
+template <class T>
+void receive_probed(const boost::mpi::communicator& comm, const boost::mpi::status& status, std::vector<T>& buffer) {
+  buffer.resize(static_cast<std::size_t>(*status.count<T>()));
+  comm.recv(status.source(), status.tag(), buffer.data(), count(buffer));
 }
 
 // Displacements of consecutive blocks of the given sizes.

@@ -47,7 +47,7 @@ void ConsoleWriter::begin(const StudyInfo& info) {
                  static_cast<long long>(total_), info.world_size);
 }
 
-void ConsoleWriter::write(const run::RunRecord& r) {
+void ConsoleWriter::write(const RunRecord& r) {
   ++done_;
   if (r.status != "ok")
     failures_.push_back("plan run " + std::to_string(r.spec.index) + " (" + r.point +

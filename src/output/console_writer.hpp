@@ -13,7 +13,7 @@ class ConsoleWriter final : public Writer {
  public:
   explicit ConsoleWriter(bool quiet);
   void begin(const StudyInfo& info) override;
-  void write(const run::RunRecord& record) override;
+  void write(const RunRecord& record) override;
   void finalize() override;
   // On a terminal only: rewrites the live line with the tasks done so far in the current run (-1: not known yet).
   void live(const std::string& point, std::int64_t ranks, std::int64_t tasks_done, std::int64_t tasks);

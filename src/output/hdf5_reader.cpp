@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
-#include "output/h5.hpp"
+#include "h5/h5.hpp"
 #include "output/hdf5_writer.hpp"
 
 namespace parbench::output {
@@ -102,11 +102,11 @@ FileSummary read_summary(const std::string& path) {
   return out;
 }
 
-strategies::Checkpoint read_checkpoint(const std::string& path, const std::string& group) {
+workloads::TaskOutputs read_checkpoint(const std::string& path, const std::string& group) {
   h5::Object f = h5::open_file(path, false);
   h5::Object cp = h5::open_group(f.id(), group + "/checkpoint");
   auto ints = [&](const char* name) { return std::get<std::vector<std::int64_t>>(h5::read(cp.id(), name).values); };
-  strategies::Checkpoint c;
+  workloads::TaskOutputs c;
   for (std::int64_t d : ints("done")) c.done.push_back(static_cast<std::uint8_t>(d));
   for (std::int64_t w : ints("item_out")) c.item_out.push_back(static_cast<workloads::Word>(w));
   for (std::int64_t w : ints("task_out")) c.task_out.push_back(static_cast<workloads::Word>(w));

@@ -5,7 +5,7 @@
 #include <variant>
 #include <vector>
 
-#include "strategies/strategy.hpp"
+#include "workloads/workload.hpp"
 
 namespace parbench::output {
 
@@ -31,7 +31,7 @@ struct FileSummary {
 FileSummary read_summary(const std::string& path);
 
 // The checkpoint of a partial run (group path as in the run table).
-strategies::Checkpoint read_checkpoint(const std::string& path, const std::string& group);
+workloads::TaskOutputs read_checkpoint(const std::string& path, const std::string& group);
 
 // `parbench info` output.
 std::string format_table(const FileSummary& file);

@@ -8,7 +8,7 @@
 
 #include "core/error.hpp"
 #include "core/version.hpp"
-#include "output/h5.hpp"
+#include "h5/h5.hpp"
 #include "timing/clock.hpp"
 
 namespace parbench::output {
@@ -23,7 +23,7 @@ void fsync_path(const std::string& path, bool directory) {
   ::close(fd);
 }
 
-h5::AttrValue attr_of(const config::ParamValue& v) {
+h5::AttrValue attr_of(const param::ParamValue& v) {
   if (const auto* i = std::get_if<std::int64_t>(&v)) return *i;
   if (const auto* d = std::get_if<double>(&v)) return *d;
   if (const auto* b = std::get_if<bool>(&v)) return std::int64_t{*b ? 1 : 0};
@@ -32,7 +32,7 @@ h5::AttrValue attr_of(const config::ParamValue& v) {
 }
 
 // The run-table row of a record; the same names and values become the run group's attributes.
-std::vector<std::pair<std::string, h5::Cell>> row_of(const run::RunRecord& r, std::int64_t run_id,
+std::vector<std::pair<std::string, h5::Cell>> row_of(const RunRecord& r, std::int64_t run_id,
                                                      const std::string& group) {
   return {
       {"run_id", run_id},
@@ -78,7 +78,7 @@ void write_scalar(hid_t g, const std::string& name, const workloads::Scalar& v) 
     h5::write(g, name, std::vector<std::string>{std::get<std::string>(v)}, {});
 }
 
-void write_run(hid_t file, const run::RunRecord& r, std::int64_t run_id, const std::string& group_path) {
+void write_run(hid_t file, const RunRecord& r, std::int64_t run_id, const std::string& group_path) {
   h5::Object group = h5::create_group(file, group_path);
   const hid_t g = group.id();
   const auto row = row_of(r, run_id, group_path);
@@ -112,7 +112,7 @@ void write_run(hid_t file, const run::RunRecord& r, std::int64_t run_id, const s
   std::vector<std::string> host;
   std::vector<std::int64_t> core, tasks_done;
   std::vector<double> dist, comp, coll, idle;
-  for (const run::RankRecord& rr : r.ranks) {
+  for (const RankRecord& rr : r.ranks) {
     host.push_back(rr.host);
     core.push_back(rr.core);
     tasks_done.push_back(rr.times.tasks_done);
@@ -141,7 +141,7 @@ void write_run(hid_t file, const run::RunRecord& r, std::int64_t run_id, const s
     h5::Object trace = h5::create_group(g, "trace");
     std::vector<std::int64_t> task, rank, thread;
     std::vector<double> start, end;
-    for (const run::TraceRow& t : r.trace) {
+    for (const TraceRow& t : r.trace) {
       task.push_back(t.task);
       rank.push_back(t.rank);
       thread.push_back(t.thread);
@@ -230,7 +230,7 @@ void Hdf5Writer::begin(const StudyInfo&) {
   }
 }
 
-void Hdf5Writer::write(const run::RunRecord& record) {
+void Hdf5Writer::write(const RunRecord& record) {
   const fs::path target(path_);
   const fs::path tmp = target.parent_path() / ("." + target.filename().string() + ".writing");
   std::error_code ec;

@@ -26,7 +26,7 @@ class Hdf5Writer final : public Writer {
 
   // Refuses (UserError) a destination that exists but is not a parbench file of this schema version.
   void begin(const StudyInfo& info) override;
-  void write(const run::RunRecord& record) override;
+  void write(const RunRecord& record) override;
   void finalize() override {}
 
   // Runs stored in the existing file (empty when there is none). Valid after begin().

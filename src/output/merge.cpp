@@ -4,7 +4,7 @@
 #include <filesystem>
 
 #include "core/error.hpp"
-#include "output/h5.hpp"
+#include "h5/h5.hpp"
 #include "output/hdf5_writer.hpp"
 
 namespace parbench::output {

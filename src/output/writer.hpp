@@ -5,7 +5,7 @@
 #include <cstdint>
 
 #include "config/study.hpp"
-#include "run/record.hpp"
+#include "output/record.hpp"
 
 namespace parbench::output {
 
@@ -19,7 +19,7 @@ class Writer {
  public:
   virtual ~Writer() = default;
   virtual void begin(const StudyInfo& info) = 0;
-  virtual void write(const run::RunRecord& record) = 0;
+  virtual void write(const RunRecord& record) = 0;
   virtual void finalize() = 0;
 };
 

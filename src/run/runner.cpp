@@ -4,7 +4,6 @@
 
 #include "mpi/collectives.hpp"
 #include "timing/clock.hpp"
-#include "workloads/registry.hpp"
 
 namespace parbench::run {
 namespace {
@@ -12,16 +11,20 @@ namespace {
 // Per-rank numbers travel as one small array of doubles (no serialization).
 constexpr int kTimingFields = 6;
 
-std::vector<double> pack(const strategies::RankTiming& t, int core) {
-  return {t.distribute_s,           t.compute_s, t.collect_s, t.idle_s, static_cast<double>(t.tasks_done),
+std::vector<double> pack(const timing::RankTiming& t, int core) {
+  return {t.distribute_s,
+          t.compute_s,
+          t.collect_s,
+          t.idle_s,
+          static_cast<double>(t.tasks_done),
           static_cast<double>(core)};
 }
 
-std::vector<RankRecord> unpack(const std::vector<double>& all, const std::vector<std::string>& hosts) {
-  std::vector<RankRecord> ranks;
+std::vector<output::RankRecord> unpack(const std::vector<double>& all, const std::vector<std::string>& hosts) {
+  std::vector<output::RankRecord> ranks;
   for (std::size_t r = 0; r * kTimingFields < all.size(); ++r) {
     const double* v = all.data() + r * kTimingFields;
-    RankRecord rec;
+    output::RankRecord rec;
     rec.host = r < hosts.size() ? hosts[r] : "";
     rec.times = {v[0], v[1], v[2], v[3], static_cast<std::int64_t>(v[4])};
     rec.core = static_cast<std::int64_t>(v[5]);
@@ -30,9 +33,30 @@ std::vector<RankRecord> unpack(const std::vector<double>& all, const std::vector
   return ranks;
 }
 
+// Every rank's trace events, gathered on rank 0 as rows (task, rank, thread, start, end).
+std::vector<output::TraceRow> gather_trace(const boost::mpi::communicator& comm,
+                                           const std::vector<timing::TraceEvent>& events) {
+  constexpr int kFields = 5;
+  std::vector<double> rows;
+  for (const timing::TraceEvent& e : events)
+    rows.insert(rows.end(), {static_cast<double>(e.task), static_cast<double>(comm.rank()),
+                             static_cast<double>(e.thread), e.start_s, e.end_s});
+  std::vector<int> counts;
+  boost::mpi::gather(comm, mpi::count(rows), counts, 0);
+  const std::vector<int> displs = mpi::displacements(counts);
+  std::vector<double> all;
+  if (comm.rank() == 0 && !counts.empty()) all.resize(static_cast<std::size_t>(displs.back() + counts.back()));
+  mpi::gatherv(comm, rows.data(), mpi::count(rows), all.data(), counts, displs);
+  std::vector<output::TraceRow> out;
+  for (std::size_t i = 0; i + kFields <= all.size(); i += kFields)
+    out.push_back({static_cast<std::int64_t>(all[i]), static_cast<std::int64_t>(all[i + 1]),
+                   static_cast<std::int64_t>(all[i + 2]), all[i + 3], all[i + 4]});
+  return out;
+}
+
 }  // namespace
 
-std::optional<RunRecord> run_one(const boost::mpi::communicator& comm, const RunInputs& in) {
+std::optional<output::RunRecord> run_one(const boost::mpi::communicator& comm, const RunInputs& in) {
   const bool root = comm.rank() == 0;
   in.team.resize(static_cast<int>(in.spec.threads));
   const workloads::Layout layout = in.workload.layout();
@@ -40,42 +64,27 @@ std::optional<RunRecord> run_one(const boost::mpi::communicator& comm, const Run
 
   comm.barrier();
   const double start = timing::now();
-  const strategies::RunContext ctx{comm,  in.workload,    layout,  in.inputs,     in.team,
-                                   start, in.study.trace, in.stop, in.checkpoint, in.on_progress};
+  const strategies::RunContext ctx{comm,           in.workload, layout,        in.inputs,     in.team, start,
+                                   in.study.trace, in.stop,     in.checkpoint, in.on_progress};
   strategies::RunOutput out;
-  strategies::RankTiming times;
+  timing::RankTiming times;
   in.strategy.execute(ctx, out, times);
   const int core = timing::current_cpu();
 
-  RunRecord rec;
-  bool complete = true;
+  output::RunRecord rec;
+  const bool complete = out.tasks.complete();
   if (root) {
-    for (std::uint8_t d : out.done) complete = complete && d;
-    const double t = timing::now();
-    if (complete) rec.result = in.workload.reduce(out.item_out, out.task_out);
-    rec.reduce_s = timing::now() - t;
+    timing::ScopedPhase reducing(rec.reduce_s);
+    if (complete) rec.result = in.workload.reduce(out.tasks.item_out, out.tasks.task_out);
+    reducing.stop();
     rec.wall_s = timing::now() - start;
   }
 
   // Bookkeeping outside the wall time: per-rank timings and the trace.
-  const double overhead_start = timing::now();
+  timing::ScopedPhase bookkeeping(rec.overhead_s);
   std::vector<double> all;
   boost::mpi::gather(comm, pack(times, core).data(), kTimingFields, all, 0);
-  if (in.study.trace) {
-    std::vector<double> rows;
-    for (const strategies::TraceEvent& e : out.trace)
-      rows.insert(rows.end(), {static_cast<double>(e.task), static_cast<double>(comm.rank()),
-                               static_cast<double>(e.thread), e.start_s, e.end_s});
-    std::vector<int> counts;
-    boost::mpi::gather(comm, static_cast<int>(rows.size()), counts, 0);
-    std::vector<double> r;
-    const std::vector<int> displs = mpi::displacements(counts);
-    if (root) r.resize(counts.empty() ? 0 : static_cast<std::size_t>(displs.back() + counts.back()));
-    mpi::gatherv(comm, rows.data(), static_cast<int>(rows.size()), r.data(), counts, displs);
-    for (std::size_t i = 0; i + 4 < r.size(); i += 5)
-      rec.trace.push_back({static_cast<std::int64_t>(r[i]), static_cast<std::int64_t>(r[i + 1]),
-                           static_cast<std::int64_t>(r[i + 2]), r[i + 3], r[i + 4]});
-  }
+  if (in.study.trace) rec.trace = gather_trace(comm, out.trace);
   if (!root) return std::nullopt;
 
   const config::EntryConfig& w = in.study.workloads[static_cast<std::size_t>(in.spec.workload)];
@@ -93,12 +102,12 @@ std::optional<RunRecord> run_one(const boost::mpi::communicator& comm, const Run
   rec.params = config::run_params(in.study, in.spec);
   rec.strategy_params = s.params;
   rec.chunk = out.chunk;
-  rec.chunk_auto = in.strategy.chunk_auto();
+  rec.chunk_auto = out.chunk_auto;
   rec.layout = layout;
   rec.work_units = in.workload.work_units();
   rec.ranks = unpack(all, in.hosts);
   rec.start_time = start_time;
-  rec.slurm = slurm_from_environment();
+  rec.slurm = output::slurm_from_environment();
   if (complete) {
     rec.verification = in.workload.verify(rec.result);
     rec.message = rec.result.note;
@@ -110,9 +119,9 @@ std::optional<RunRecord> run_one(const boost::mpi::communicator& comm, const Run
   } else {
     rec.status = "partial";
     rec.message = "interrupted; resume with --resume";
-    rec.checkpoint = {std::move(out.done), std::move(out.item_out), std::move(out.task_out)};
+    rec.checkpoint = std::move(out.tasks);
   }
-  rec.overhead_s = timing::now() - overhead_start;
+  bookkeeping.stop();
   return rec;
 }
 

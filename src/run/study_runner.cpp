@@ -4,15 +4,13 @@
 
 #include <algorithm>
 #include <boost/mpi/collectives.hpp>
-#include <boost/serialization/string.hpp>
-#include <boost/serialization/utility.hpp>
-#include <boost/serialization/vector.hpp>
+#include <boost/mpi/environment.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
-#include <sstream>
 
 #include "core/error.hpp"
 #include "core/fault.hpp"
@@ -20,8 +18,10 @@
 #include "output/console_writer.hpp"
 #include "output/hdf5_reader.hpp"
 #include "output/hdf5_writer.hpp"
+#include "run/plan_archive.hpp"
 #include "run/runner.hpp"
 #include "run/signals.hpp"
+#include "strategies/strategy.hpp"
 #include "timing/clock.hpp"
 #include "workloads/registry.hpp"
 
@@ -30,30 +30,27 @@ namespace {
 
 namespace bmpi = boost::mpi;
 
-// The study as every rank sees it, plus rank 0's view of inputs and the output file.
-struct Prepared {
+// The study as rank 0 planned it: made once, on rank 0, and sent to every rank in one broadcast.
+struct StudyPlan {
   config::Study study;
-  std::vector<config::RunSpec> plan;
+  std::vector<config::RunSpec> runs;
   std::vector<std::optional<workloads::ExternalInputs>> inputs;  // per workload entry (rows on rank 0 only)
   std::set<std::int64_t> finished;                               // plan indices already in the file (--resume)
-  std::map<std::int64_t, strategies::Checkpoint> checkpoints;    // partial runs to continue (--resume)
+  std::map<std::int64_t, workloads::TaskOutputs> checkpoints;    // partial runs to continue (--resume)
+
+  template <class Archive>
+  void serialize(Archive& ar, unsigned) {
+    ar & study & runs & inputs & finished & checkpoints;
+  }
 };
 
 std::filesystem::path config_dir(const config::Study& study) { return std::filesystem::path(study.path).parent_path(); }
 
 // Rank 0: everything that can fail on bad input, before any work starts.
-void prepare_root(const RunOptions& options, int world_size, Prepared& p, output::Hdf5Writer& writer) {
+void plan_on_root(const RunOptions& options, int world_size, StudyPlan& p, output::Hdf5Writer& writer) {
   p.study = config::load_study(options.config_path);
-  if (!options.ranks.empty()) {
-    // The override becomes part of the recorded config text, so files say what ran and --resume tells
-    // launches with different rank lists apart.
-    p.study.ranks = options.ranks;
-    std::ostringstream note;
-    note << "\n# parbench run --ranks";
-    for (std::size_t i = 0; i < options.ranks.size(); ++i) note << (i ? "," : " ") << options.ranks[i];
-    p.study.text += note.str() + "\n";
-  }
-  p.plan = config::plan(p.study, world_size);
+  if (!options.ranks.empty()) config::override_ranks(p.study, options.ranks);
+  p.runs = config::plan(p.study, world_size);
   for (std::size_t i = 0; i < p.study.workloads.size(); ++i) {
     const config::EntryConfig& w = p.study.workloads[i];
     std::unique_ptr<workloads::Workload> workload;
@@ -71,7 +68,7 @@ void prepare_root(const RunOptions& options, int world_size, Prepared& p, output
                       "weak scaling grows the work with the ranks, but data from a file cannot grow; use synthetic "
                       "data or scaling = \"strong\"");
   }
-  writer.begin({p.study, static_cast<std::int64_t>(p.plan.size()), world_size});
+  writer.begin({p.study, static_cast<std::int64_t>(p.runs.size()), world_size});
   if (!options.resume) return;
   const std::string hash = output::config_hash(p.study.text);
   for (const output::StoredRun& s : writer.stored()) {
@@ -85,44 +82,10 @@ void prepare_root(const RunOptions& options, int world_size, Prepared& p, output
   }
 }
 
-// Every rank gets the study text and input shapes; only rank 0 keeps the input rows.
-void share(const bmpi::communicator& world, Prepared& p, const RunOptions& options) {
-  std::string path = p.study.path, text = p.study.text;
-  bmpi::broadcast(world, path, 0);
-  bmpi::broadcast(world, text, 0);
-  if (world.rank() != 0) {
-    p.study = config::parse_study(text, path);
-    p.study.ranks = options.ranks.empty() ? p.study.ranks : options.ranks;
-    p.plan = config::plan(p.study, world.size());
-    p.inputs.resize(p.study.workloads.size());
-  }
-  for (auto& in : p.inputs) {
-    bool has = in.has_value();
-    bmpi::broadcast(world, has, 0);
-    if (!has) continue;
-    if (!in) in.emplace();
-    bmpi::broadcast(world, in->items, 0);
-    bmpi::broadcast(world, in->input_words, 0);
-    bmpi::broadcast(world, in->shared, 0);
-  }
-  std::vector<std::int64_t> finished(p.finished.begin(), p.finished.end());
-  bmpi::broadcast(world, finished, 0);
-  p.finished = {finished.begin(), finished.end()};
-  std::vector<std::int64_t> partial;
-  for (const auto& [index, c] : p.checkpoints) partial.push_back(index);
-  bmpi::broadcast(world, partial, 0);
-  for (std::int64_t index : partial) {
-    strategies::Checkpoint& c = p.checkpoints[index];
-    bmpi::broadcast(world, c.done, 0);
-    bmpi::broadcast(world, c.item_out, 0);
-    bmpi::broadcast(world, c.task_out, 0);
-  }
-}
-
-void print_plan(const Prepared& p) {
+void print_plan(const StudyPlan& p) {
   std::printf("%s: study \"%s\", %zu runs (%zu already done)\n", p.study.path.c_str(), p.study.name.c_str(),
-              p.plan.size(), p.finished.size());
-  for (const config::RunSpec& s : p.plan)
+              p.runs.size(), p.finished.size());
+  for (const config::RunSpec& s : p.runs)
     std::printf("  %4lld %s ranks=%lld %s%lld%s\n", static_cast<long long>(s.index),
                 config::point_name(p.study, s).c_str(), static_cast<long long>(s.ranks), s.warmup ? "warmup " : "rep ",
                 static_cast<long long>(s.repetition), p.finished.count(s.index) ? " (done)" : "");
@@ -146,9 +109,9 @@ void warn_if_threads_share_cores(const config::Study& study, const std::vector<i
 
 // Sub-communicators made once per rank count: the first r ranks of the world. Ranks outside get a null one.
 std::map<std::int64_t, bmpi::communicator> make_subcommunicators(const bmpi::communicator& world,
-                                                                 const std::vector<config::RunSpec>& plan) {
+                                                                const std::vector<config::RunSpec>& runs) {
   std::set<std::int64_t> sizes;
-  for (const config::RunSpec& s : plan) sizes.insert(s.ranks);
+  for (const config::RunSpec& s : runs) sizes.insert(s.ranks);
   std::map<std::int64_t, bmpi::communicator> comms;
   for (std::int64_t r : sizes) {
     MPI_Comm c;
@@ -161,7 +124,7 @@ std::map<std::int64_t, bmpi::communicator> make_subcommunicators(const bmpi::com
 // Workload instances, one per entry (and per rank count in weak-scaling studies, where sizes change).
 class Workloads {
  public:
-  explicit Workloads(const Prepared& p) : p_(p) {}
+  explicit Workloads(const StudyPlan& p) : p_(p) {}
   const workloads::Workload& get(const config::RunSpec& spec) {
     const std::pair<int, std::int64_t> key{spec.workload, p_.study.weak_scaling ? spec.ranks : 0};
     auto it = cache_.find(key);
@@ -175,20 +138,36 @@ class Workloads {
   }
 
  private:
-  const Prepared& p_;
+  const StudyPlan& p_;
   std::map<std::pair<int, std::int64_t>, std::unique_ptr<workloads::Workload>> cache_;
 };
 
-}  // namespace
+// Strategy instances, one per entry.
+class Strategies {
+ public:
+  explicit Strategies(const config::Study& study) : study_(study) {}
+  const strategies::Strategy& get(const config::RunSpec& spec) {
+    auto& made = cache_[spec.strategy];
+    if (!made) {
+      const config::EntryConfig& s = study_.strategies[static_cast<std::size_t>(spec.strategy)];
+      made = strategies::find(s.kind)->make(s.params);
+    }
+    return *made;
+  }
 
-int run_study(const bmpi::communicator& world, const RunOptions& options) {
+ private:
+  const config::Study& study_;
+  std::map<int, std::unique_ptr<strategies::Strategy>> cache_;
+};
+
+int run_plan(const bmpi::communicator& world, const RunOptions& options) {
   const bool root = world.rank() == 0;
-  Prepared p;
+  StudyPlan p;
   output::Hdf5Writer writer(options.output, options.dry_run);
   std::string error;
   if (root) {
     try {
-      prepare_root(options, world.size(), p, writer);
+      plan_on_root(options, world.size(), p, writer);
     } catch (const UserError& e) {
       error = e.what();
     }
@@ -198,7 +177,7 @@ int run_study(const bmpi::communicator& world, const RunOptions& options) {
     if (root) std::fprintf(stderr, "error: %s\n", error.c_str());
     return kExitUserError;
   }
-  share(world, p, options);
+  bmpi::broadcast(world, p, 0);
   if (options.dry_run) {
     if (root) print_plan(p);
     return 0;
@@ -214,21 +193,21 @@ int run_study(const bmpi::communicator& world, const RunOptions& options) {
     cpus.push_back(allowed);
   }
   if (root) warn_if_threads_share_cores(p.study, cpus);
-  const auto comms = make_subcommunicators(world, p.plan);
+  const auto comms = make_subcommunicators(world, p.runs);
   install_stop_handlers();
   configure_fault(world.rank());
 
   std::int64_t todo = 0;
-  for (const config::RunSpec& s : p.plan) todo += p.finished.count(s.index) ? 0 : 1;
+  for (const config::RunSpec& s : p.runs) todo += p.finished.count(s.index) ? 0 : 1;
   output::ConsoleWriter console(options.quiet);
   if (root) console.begin({p.study, todo, world.size()});
 
   Workloads workloads(p);
-  std::map<int, std::unique_ptr<strategies::Strategy>> strategies;
+  Strategies strategies(p.study);
   strategies::ThreadTeam team;
   double last_write_s = 0;
   bool interrupted = false;
-  for (const config::RunSpec& spec : p.plan) {
+  for (const config::RunSpec& spec : p.runs) {
     if (p.finished.count(spec.index)) continue;
     // The run boundary: every rank agrees whether to stop, waiting by sleeping rather than spinning.
     if (mpi::sleepy_any(world, stop_flag().load())) {
@@ -237,11 +216,7 @@ int run_study(const bmpi::communicator& world, const RunOptions& options) {
     }
     set_fault_run(spec.index);
     const workloads::Workload& workload = workloads.get(spec);
-    auto& strategy = strategies[spec.strategy];
-    if (!strategy) {
-      const config::EntryConfig& s = p.study.strategies[static_cast<std::size_t>(spec.strategy)];
-      strategy = strategies::find(s.kind)->make(s.params);
-    }
+    const strategies::Strategy& strategy = strategies.get(spec);
     if (world.rank() >= spec.ranks) continue;
     const auto& in = p.inputs[static_cast<std::size_t>(spec.workload)];
     const auto cp = p.checkpoints.find(spec.index);
@@ -252,17 +227,10 @@ int run_study(const bmpi::communicator& world, const RunOptions& options) {
       progress = [&console, point, spec, tasks](std::int64_t done) { console.live(point, spec.ranks, done, tasks); };
       progress(-1);  // the run's line appears as it starts; strategies that count tasks update it
     }
-    const RunInputs inputs{p.study,
-                           spec,
-                           workload,
-                           *strategy,
-                           in ? &in->rows : nullptr,
-                           hosts,
-                           team,
-                           &stop_flag(),
-                           cp == p.checkpoints.end() ? nullptr : &cp->second,
-                           progress};
-    std::optional<RunRecord> record = run_one(comms.at(spec.ranks), inputs);
+    const RunInputs inputs{p.study, spec,         workload, strategy, in ? &in->rows : nullptr,
+                           hosts,   team,         &stop_flag(),
+                           cp == p.checkpoints.end() ? nullptr : &cp->second, progress};
+    std::optional<output::RunRecord> record = run_one(comms.at(spec.ranks), inputs);
     if (!root) continue;
     record->write_s = last_write_s;
     const double t = timing::now();
@@ -276,11 +244,26 @@ int run_study(const bmpi::communicator& world, const RunOptions& options) {
   }
   if (!interrupted) interrupted = mpi::sleepy_any(world, stop_flag().load());
   if (interrupted && root)
-    std::fprintf(
-        stderr,
-        "parbench: stopped by signal %d; finished runs are in %s; continue with: parbench run %s -o %s --resume\n",
-        stop_signal(), options.output.c_str(), options.config_path.c_str(), options.output.c_str());
+    std::fprintf(stderr,
+                 "parbench: stopped by signal %d; finished runs are in %s; continue with: parbench run %s -o %s "
+                 "--resume\n",
+                 stop_signal(), options.output.c_str(), options.config_path.c_str(), options.output.c_str());
   return interrupted ? kExitInterrupted : 0;
+}
+
+}  // namespace
+
+int run_study(int& argc, char**& argv, const RunOptions& options) {
+  // abort_on_exception = false: a failing rank aborts the job itself, naming the rank (abort_job).
+  bmpi::environment env(argc, argv, bmpi::threading::funneled, false);
+  bmpi::communicator world;
+  try {
+    return run_plan(world, options);
+  } catch (const UserError&) {
+    throw;
+  } catch (const std::exception& e) {
+    abort_job(e.what());
+  }
 }
 
 }  // namespace parbench::run

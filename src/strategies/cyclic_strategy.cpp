@@ -1,5 +1,5 @@
 // cyclic — round-robin: blocks of `chunk` tasks dealt to the ranks in turn (chunk = 1 is pure round-robin).
-#include "strategies/execution.hpp"
+#include "strategies/assigned.hpp"
 
 namespace parbench::strategies {
 namespace {
@@ -19,7 +19,6 @@ class CyclicStrategy final : public Strategy {
       return ranges;
     });
   }
-  std::int64_t configured_chunk() const override { return chunk_; }
 
  private:
   std::int64_t chunk_;
@@ -30,8 +29,8 @@ class CyclicStrategy final : public Strategy {
 StrategyEntry cyclic_entry() {
   return {"cyclic",
           "round-robin: blocks of `chunk` tasks dealt to the ranks in turn, fixed before the run",
-          {config::ParamSpec{"chunk", config::ParamType::kInteger, "tasks per block", std::int64_t{1}, 1, 1e12}},
-          [](const config::Params& p) { return std::make_unique<CyclicStrategy>(p.integer("chunk")); }};
+          {param::ParamSpec{"chunk", param::ParamType::kInteger, "tasks per block", std::int64_t{1}, 1, 1e12}},
+          [](const param::Params& p) { return std::make_unique<CyclicStrategy>(p.integer("chunk")); }};
 }
 
 }  // namespace parbench::strategies

@@ -1,8 +1,9 @@
 #pragma once
-// Building blocks the strategies share: which tasks a rank holds, and computing them with the rank's threads into
-// packed buffers (the tasks' item rows and task rows concatenated in the order the ranges are listed).
+// Building blocks every strategy uses: which tasks a rank holds (task ranges), computing them with the rank's threads
+// into packed buffers (the tasks' item rows, then their task rows, in the order the ranges are listed), and the one
+// result message that carries packed outputs to rank 0.
 #include <cstdint>
-#include <functional>
+#include <span>
 #include <vector>
 
 #include "strategies/strategy.hpp"
@@ -12,6 +13,7 @@ namespace parbench::strategies {
 struct TaskRange {
   std::int64_t begin;
   std::int64_t end;
+  std::int64_t size() const { return end - begin; }
 };
 
 // Sizes of the packed buffers for `ranges`.
@@ -21,6 +23,9 @@ struct PackedSize {
 };
 PackedSize packed_size(const workloads::Layout& layout, const std::vector<TaskRange>& ranges);
 
+// The first `done` tasks of `ranges`, in packed order.
+std::vector<TaskRange> prefix(const std::vector<TaskRange>& ranges, std::int64_t done);
+
 // Computes every task of `ranges` with ctx.team. `inputs` holds the ranges' input rows packed (or null);
 // `item_out`/`task_out` receive packed outputs. Adds to times.compute_s and tasks_done; appends trace events.
 // Returns early (leaving later tasks uncomputed) when ctx.stop is set; returns the number of tasks computed,
@@ -28,26 +33,46 @@ PackedSize packed_size(const workloads::Layout& layout, const std::vector<TaskRa
 std::int64_t compute_ranges(const RunContext& ctx, const std::vector<TaskRange>& ranges, const double* inputs,
                             Word* item_out, Word* task_out, RankTiming& times, std::vector<TraceEvent>& trace);
 
-// Copies packed outputs of `ranges` into whole-run arrays in task order (rank 0).
-void unpack(const workloads::Layout& layout, const std::vector<TaskRange>& ranges, const Word* item_packed,
-            const Word* task_packed, RunOutput& out);
-
-// Packs the input rows of `ranges` out of the whole-run input array (rank 0).
+// Packs the input rows of `ranges` out of the whole-run input array (rank 0), appending to `packed`.
 void pack_inputs(const workloads::Layout& layout, const std::vector<TaskRange>& ranges, const double* all_inputs,
                  std::vector<double>& packed);
 
-// Sizes the whole-run output arrays on rank 0.
-void allocate_outputs(const workloads::Layout& layout, RunOutput& out);
+// One rank's outputs for a list of task ranges, as the one message every strategy sends to rank 0:
+//   [tasks done] [retired] [item rows of the done tasks] [task rows of the done tasks]
+// Tasks complete in packed order, so after a stop the done tasks are a prefix of the ranges; seal() closes the gap
+// the unfinished ones leave. `retired` tells rank 0 that the sender stopped (a signal) and wants no more work.
+// Rank 0 knows which ranges a message answers (it assigned them), so they do not travel.
+class PackedResults {
+ public:
+  PackedResults() = default;
+  PackedResults(const workloads::Layout& layout, std::vector<TaskRange> ranges);
 
-}  // namespace parbench::strategies
+  // Where compute_ranges writes, before seal().
+  Word* item_rows() { return words_.data() + kHeader; }
+  Word* task_rows() { return item_rows() + size_.items * layout_.item_words; }
+  const std::vector<TaskRange>& ranges() const { return ranges_; }
 
-namespace parbench::strategies {
+  // Records that the first `done` tasks were computed and shrinks the message to them.
+  void seal(std::int64_t done, bool retired);
+  const std::vector<Word>& message() const { return words_; }
 
-// The shared body of strategies whose assignment is known in advance (static, cyclic): every rank works out its
-// own task ranges, rank 0 scatters the input rows that must travel (Scatterv), every rank computes its ranges and
-// sends the packed outputs to rank 0 when done, and rank 0 puts them in task order. `assign(rank, ranks)` lists a
-// rank's task ranges.
-void execute_assigned(const RunContext& ctx, RunOutput& out, RankTiming& times,
-                      const std::function<std::vector<TaskRange>(int rank, int ranks)>& assign);
+ private:
+  static constexpr std::size_t kHeader = 2;
+  workloads::Layout layout_;
+  std::vector<TaskRange> ranges_;
+  PackedSize size_;
+  std::vector<Word> words_;
+};
+
+// What a filed message said.
+struct Filed {
+  std::int64_t done = 0;
+  bool retired = false;
+};
+
+// Rank 0: copies a PackedResults message for `ranges` (as the sender listed them) into the whole-run outputs, in
+// task order, and marks the done tasks.
+Filed file_results(const workloads::Layout& layout, const std::vector<TaskRange>& ranges,
+                   std::span<const Word> message, TaskOutputs& out);
 
 }  // namespace parbench::strategies

@@ -18,7 +18,7 @@ std::string to_decimal(u128 v) {
 
 class Cube final : public Workload {
  public:
-  explicit Cube(const config::Params& p) : n_(p.integer("n")), tasks_(p.integer("tasks")) {}
+  explicit Cube(const param::Params& p) : n_(p.integer("n")), tasks_(p.integer("tasks")) {}
 
   // Task row: count, sum (low 64 bits), sum (high 64 bits).
   Layout layout() const override { return {.items = n_, .tasks = tasks_, .task_words = 3}; }
@@ -64,8 +64,8 @@ class Cube final : public Workload {
 }  // namespace
 
 WorkloadEntry cube_entry() {
-  using config::ParamSpec;
-  using config::ParamType;
+  using param::ParamSpec;
+  using param::ParamType;
   return {
       "cube",
       "the tutorials' map-reduce example: cube of each integer 1..n; results: count and exact sum",
@@ -74,7 +74,7 @@ WorkloadEntry cube_entry() {
               "n", ParamType::kInteger, "integers (sum exact up to 4e9)", std::int64_t{1000000}, 1, 4e9, {}, true},
           tasks_param(256),
       },
-      [](const config::Params& p, const std::filesystem::path&) { return std::make_unique<Cube>(p); },
+      [](const param::Params& p, const std::filesystem::path&) { return std::make_unique<Cube>(p); },
   };
 }
 

@@ -6,8 +6,6 @@
 // case each spectrum travels with its task (Layout::input_words = points) and the x grid is shared.
 // A fit that fails (no convergence, NaN/Inf in its spectrum, or a degenerate answer such as a flat line) is a
 // tier-3 failure: it is flagged and counted, and the run goes on.
-#include <hdf5.h>
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -15,6 +13,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "h5/h5.hpp"
 #include "workloads/gauss_fit_kernel.hpp"
 #include "workloads/workload.hpp"
 
@@ -41,72 +40,29 @@ std::string shortest(double v) {
 
 // ---- HDF5 input (rank 0 only) ----------------------------------------------------------------------------------
 
-// Keeps HDF5 from printing its error stack while probing a user's file; restores the previous handler.
-class QuietHdf5 {
- public:
-  QuietHdf5() {
-    H5Eget_auto2(H5E_DEFAULT, &func_, &data_);
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  }
-  ~QuietHdf5() { H5Eset_auto2(H5E_DEFAULT, func_, data_); }
-  QuietHdf5(const QuietHdf5&) = delete;
-  QuietHdf5& operator=(const QuietHdf5&) = delete;
-
- private:
-  H5E_auto2_t func_ = nullptr;
-  void* data_ = nullptr;
-};
-
-// Owns one HDF5 identifier.
-class Handle {
- public:
-  Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
-  ~Handle() {
-    if (id_ >= 0) close_(id_);
-  }
-  Handle(const Handle&) = delete;
-  Handle& operator=(const Handle&) = delete;
-  hid_t get() const { return id_; }
-  bool ok() const { return id_ >= 0; }
-
- private:
-  hid_t id_;
-  herr_t (*close_)(hid_t);
-};
-
-// A numeric dataset read as doubles, with its shape.
-struct NumericData {
-  std::vector<hsize_t> dims;
-  std::vector<double> values;
-};
-
-// Opens `name` and checks it holds numbers of the expected rank; `expected` phrases the requirement for errors.
-NumericData read_numeric(hid_t file, const std::string& where, const std::string& name, int rank,
-                         const std::string& expected) {
-  Handle dset(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose);
-  if (!dset.ok()) throw UserError(where, name, "no such dataset; " + expected);
-  Handle type(H5Dget_type(dset.get()), H5Tclose);
-  const H5T_class_t cls = type.ok() ? H5Tget_class(type.get()) : H5T_NO_CLASS;
-  if (cls != H5T_FLOAT && cls != H5T_INTEGER) throw UserError(where, name, expected + ", got non-numeric data");
-  Handle space(H5Dget_space(dset.get()), H5Sclose);
-  const int ndims = space.ok() ? H5Sget_simple_extent_ndims(space.get()) : -1;
-  if (ndims != rank) throw UserError(where, name, expected + ", got rank " + std::to_string(ndims));
-  NumericData out;
-  out.dims.resize(static_cast<std::size_t>(ndims));
-  H5Sget_simple_extent_dims(space.get(), out.dims.data(), nullptr);
-  hsize_t total = 1;
-  for (hsize_t d : out.dims) total *= d;
-  out.values.resize(static_cast<std::size_t>(total));
-  if (total > 0 && H5Dread(dset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.values.data()) < 0)
+// Reads `name` as doubles after checking it holds numbers of the expected rank; `expected` phrases the requirement
+// for errors. Returns the values and fills `shape`.
+std::vector<double> read_numeric(hid_t file, const std::string& where, const std::string& name, std::size_t rank,
+                                 const std::string& expected, std::vector<std::int64_t>& shape) {
+  const std::optional<h5::DatasetInfo> info = h5::inspect(file, name);
+  if (!info) throw UserError(where, name, "no such dataset; " + expected);
+  if (info->type != h5::TypeClass::kFloat && info->type != h5::TypeClass::kInteger)
+    throw UserError(where, name, expected + ", got non-numeric data");
+  if (info->shape.size() != rank)
+    throw UserError(where, name, expected + ", got rank " + std::to_string(info->shape.size()));
+  shape = info->shape;
+  try {
+    return h5::read_doubles(file, name);
+  } catch (const std::runtime_error&) {
     throw UserError(where, name, "could not be read as numbers");
-  return out;
+  }
 }
 
 // ---- the workload ----------------------------------------------------------------------------------------------
 
 class GaussFitWorkload final : public Workload {
  public:
-  GaussFitWorkload(const config::Params& p, const std::filesystem::path& config_dir)
+  GaussFitWorkload(const param::Params& p, const std::filesystem::path& config_dir)
       : fits_(p.integer("fits")),
         points_(p.integer("points")),
         x_min_(p.real("x_min")),
@@ -247,14 +203,19 @@ class GaussFitWorkload final : public Workload {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(input_path_, ec))
       throw UserError(where, "", "no such file (looked for " + input_path_.string() + ")");
-    QuietHdf5 quiet;
-    if (H5Fis_hdf5(input_path_.c_str()) <= 0) throw UserError(where, "", "not an HDF5 file");
-    Handle file(H5Fopen(input_path_.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
-    if (!file.ok()) throw UserError(where, "", "cannot be opened as an HDF5 file");
-
-    NumericData y = read_numeric(file.get(), where, dataset_, 2, "must be a 2-D dataset of numbers (fits x points)");
-    const auto fits = static_cast<std::int64_t>(y.dims[0]);
-    const auto points = static_cast<std::int64_t>(y.dims[1]);
+    h5::silence_hdf5_errors();  // rank 0 reports problems as one line, not HDF5's error stack
+    if (!h5::is_hdf5(input_path_.string())) throw UserError(where, "", "not an HDF5 file");
+    h5::Object file;
+    try {
+      file = h5::open_file(input_path_.string(), false);
+    } catch (const std::runtime_error&) {
+      throw UserError(where, "", "cannot be opened as an HDF5 file");
+    }
+    std::vector<std::int64_t> y_shape;
+    std::vector<double> y =
+        read_numeric(file.id(), where, dataset_, 2, "must be a 2-D dataset of numbers (fits x points)", y_shape);
+    const std::int64_t fits = y_shape[0];
+    const std::int64_t points = y_shape[1];
     if (fits < 1) throw UserError(where, dataset_, "must hold at least one spectrum, got 0 rows");
     if (points < 3)
       throw UserError(where, dataset_, "spectra need at least 3 points (3 parameters), got " + std::to_string(points));
@@ -263,10 +224,10 @@ class GaussFitWorkload final : public Workload {
     if (!x_dataset_.empty()) {
       const std::string expected = "must be a 1-D dataset of " + std::to_string(points) +
                                    " numbers (the x of every spectrum in " + dataset_ + ")";
-      NumericData xd = read_numeric(file.get(), where, x_dataset_, 1, expected);
-      if (static_cast<std::int64_t>(xd.dims[0]) != points)
-        throw UserError(where, x_dataset_, expected + ", got " + std::to_string(xd.dims[0]) + " values");
-      x = std::move(xd.values);
+      std::vector<std::int64_t> x_shape;
+      x = read_numeric(file.id(), where, x_dataset_, 1, expected, x_shape);
+      if (x_shape[0] != points)
+        throw UserError(where, x_dataset_, expected + ", got " + std::to_string(x_shape[0]) + " values");
       if (!std::all_of(x.begin(), x.end(), [](double v) { return std::isfinite(v); }))
         throw UserError(where, x_dataset_, "x values must be finite, got NaN or Inf");
       const auto [lo, hi] = std::minmax_element(x.begin(), x.end());
@@ -280,7 +241,7 @@ class GaussFitWorkload final : public Workload {
     in.items = fits;
     in.input_words = points;
     in.shared = std::move(x);
-    in.rows = std::move(y.values);
+    in.rows = std::move(y);
     return in;
   }
 
@@ -400,8 +361,8 @@ class GaussFitWorkload final : public Workload {
 }  // namespace
 
 WorkloadEntry gauss_fit_entry() {
-  using config::ParamSpec;
-  using config::ParamType;
+  using param::ParamSpec;
+  using param::ParamType;
   return {
       "gauss_fit",
       "the tutorial's my_func2: Levenberg-Marquardt fit of A exp(-(x-mu)^2/(2 sigma^2)) to each spectrum "
@@ -439,7 +400,7 @@ WorkloadEntry gauss_fit_entry() {
           ParamSpec{"start_stddev", ParamType::kReal, "start guess of sigma (the tutorial's 1)", 1.0, 1e-12, 1e12},
           tasks_param(std::nullopt),
       },
-      [](const config::Params& p, const std::filesystem::path& config_dir) {
+      [](const param::Params& p, const std::filesystem::path& config_dir) {
         return std::make_unique<GaussFitWorkload>(p, config_dir);
       },
   };

@@ -19,7 +19,7 @@ Integrand parse_integrand(const std::string& name) {
 
 class Midpoint final : public Workload {
  public:
-  explicit Midpoint(const config::Params& p)
+  explicit Midpoint(const param::Params& p)
       : f_(parse_integrand(p.string("integrand"))),
         a_(p.real("a")),
         b_(p.real("b")),
@@ -91,8 +91,8 @@ class Midpoint final : public Workload {
 }  // namespace
 
 WorkloadEntry midpoint_entry() {
-  using config::ParamSpec;
-  using config::ParamType;
+  using param::ParamSpec;
+  using param::ParamType;
   return {
       "midpoint",
       "midpoint-rule integral of f over [a, b] with `intervals` subintervals; result: integral",
@@ -109,7 +109,7 @@ WorkloadEntry midpoint_entry() {
                     {"pi", "sin", "exp", "square"}},
           tasks_param(256),
       },
-      [](const config::Params& p, const std::filesystem::path&) { return std::make_unique<Midpoint>(p); },
+      [](const param::Params& p, const std::filesystem::path&) { return std::make_unique<Midpoint>(p); },
   };
 }
 

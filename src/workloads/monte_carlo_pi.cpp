@@ -16,7 +16,7 @@ namespace {
 
 class MonteCarloPi final : public Workload {
  public:
-  explicit MonteCarloPi(const config::Params& p)
+  explicit MonteCarloPi(const param::Params& p)
       : jobs_(p.integer("jobs")),
         darts_(p.integer("darts")),
         seed_(static_cast<std::uint32_t>(p.integer("seed"))),
@@ -84,8 +84,8 @@ class MonteCarloPi final : public Workload {
 }  // namespace
 
 WorkloadEntry monte_carlo_pi_entry() {
-  using config::ParamSpec;
-  using config::ParamType;
+  using param::ParamSpec;
+  using param::ParamType;
   return {
       "monte_carlo_pi",
       "the tutorials' mc_pi: `jobs` jobs of `darts` darts, one Philox stream per (seed, job); result: pi and hits",
@@ -96,7 +96,7 @@ WorkloadEntry monte_carlo_pi_entry() {
                     4294967295.0},
           tasks_param(std::nullopt),
       },
-      [](const config::Params& p, const std::filesystem::path&) { return std::make_unique<MonteCarloPi>(p); },
+      [](const param::Params& p, const std::filesystem::path&) { return std::make_unique<MonteCarloPi>(p); },
   };
 }
 

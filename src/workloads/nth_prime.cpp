@@ -106,7 +106,7 @@ class NthPrime final : public Workload {
   std::int64_t tasks_;
 };
 
-std::unique_ptr<Workload> make_nth_prime(const config::Params& p) {
+std::unique_ptr<Workload> make_nth_prime(const param::Params& p) {
   std::vector<std::int64_t> values;
   if (p.has("values")) {
     values = p.integers("values");
@@ -133,8 +133,8 @@ std::unique_ptr<Workload> make_nth_prime(const config::Params& p) {
 }  // namespace
 
 WorkloadEntry nth_prime_entry() {
-  using config::ParamSpec;
-  using config::ParamType;
+  using param::ParamSpec;
+  using param::ParamType;
   return {
       "nth_prime",
       "the tutorial's prime(N): the Nth prime by trial division up to sqrt(n), for N = first .. first+count-1",
@@ -154,7 +154,7 @@ WorkloadEntry nth_prime_entry() {
                     "count 1 as prime like the tutorial (its Nth is the true (N-1)th; 1 for N = 1)", false},
           tasks_param(std::nullopt),
       },
-      [](const config::Params& p, const std::filesystem::path&) { return make_nth_prime(p); },
+      [](const param::Params& p, const std::filesystem::path&) { return make_nth_prime(p); },
   };
 }
 

@@ -23,9 +23,9 @@ const WorkloadEntry* find(const std::string& name) {
   return nullptr;
 }
 
-config::ParamSpec tasks_param(std::optional<std::int64_t> default_tasks) {
-  config::ParamSpec spec{"tasks",
-                         config::ParamType::kInteger,
+param::ParamSpec tasks_param(std::optional<std::int64_t> default_tasks) {
+  param::ParamSpec spec{"tasks",
+                         param::ParamType::kInteger,
                          "tasks the work is cut into, independent of the rank count",
                          std::nullopt,
                          1,

@@ -14,7 +14,7 @@ namespace {
 
 class Trig final : public Workload {
  public:
-  explicit Trig(const config::Params& p)
+  explicit Trig(const param::Params& p)
       : n_(p.integer("n")),
         iterations_(p.integer("iterations")),
         init_index_(p.string("init") == "index"),
@@ -82,8 +82,8 @@ class Trig final : public Workload {
 }  // namespace
 
 WorkloadEntry trig_entry() {
-  using config::ParamSpec;
-  using config::ParamType;
+  using param::ParamSpec;
+  using param::ParamType;
   return {
       "trig",
       "the tutorials' my_func: x += cos(x) + sin(x), `iterations` times over `n` elements; result: sum",
@@ -100,7 +100,7 @@ WorkloadEntry trig_entry() {
           ParamSpec{"keep_values", ParamType::kBoolean, "also return every element (result/values)", false},
           tasks_param(256),
       },
-      [](const config::Params& p, const std::filesystem::path&) { return std::make_unique<Trig>(p); },
+      [](const param::Params& p, const std::filesystem::path&) { return std::make_unique<Trig>(p); },
   };
 }
 

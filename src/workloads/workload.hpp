@@ -21,7 +21,7 @@
 #include <variant>
 #include <vector>
 
-#include "config/params.hpp"
+#include "param/param.hpp"
 
 namespace parbench::workloads {
 
@@ -63,6 +63,27 @@ struct Result {
   std::vector<std::pair<std::string, Scalar>> scalars;
   std::vector<std::pair<std::string, Array>> arrays;
   std::string note;  // e.g. "3 of 1000 fits failed"; the run stays "ok" (tier-3 failures are counted, not fatal)
+};
+
+// Task outputs as whole-run arrays in task order (rank 0): item rows, task rows, and which tasks are done. A run
+// that was stopped keeps the done tasks as its checkpoint; resuming copies them rather than recomputing them, and
+// since outputs are deterministic the final result is the same bits.
+struct TaskOutputs {
+  std::vector<Word> item_out;
+  std::vector<Word> task_out;
+  std::vector<std::uint8_t> done;
+
+  // Sized for every task of `layout`, none done.
+  void allocate(const Layout& layout) {
+    item_out.assign(static_cast<std::size_t>(layout.items * layout.item_words), 0);
+    task_out.assign(static_cast<std::size_t>(layout.tasks * layout.task_words), 0);
+    done.assign(static_cast<std::size_t>(layout.tasks), 0);
+  }
+  bool complete() const {
+    for (std::uint8_t d : done)
+      if (!d) return false;
+    return true;
+  }
 };
 
 struct Verification {
@@ -110,12 +131,12 @@ class Workload {
 struct WorkloadEntry {
   std::string name;
   std::string description;
-  std::vector<config::ParamSpec> params;
-  std::function<std::unique_ptr<Workload>(const config::Params&, const std::filesystem::path& config_dir)> make;
+  std::vector<param::ParamSpec> params;
+  std::function<std::unique_ptr<Workload>(const param::Params&, const std::filesystem::path& config_dir)> make;
 };
 
 // The common `tasks` parameter: how many tasks the work is cut into (independent of the rank count).
 // Without a default, a workload makes one task per item.
-config::ParamSpec tasks_param(std::optional<std::int64_t> default_tasks);
+param::ParamSpec tasks_param(std::optional<std::int64_t> default_tasks);
 
 }  // namespace parbench::workloads

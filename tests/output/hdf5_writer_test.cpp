@@ -7,7 +7,7 @@
 #include <fstream>
 
 #include "core/error.hpp"
-#include "output/h5.hpp"
+#include "h5/h5.hpp"
 #include "output/hdf5_reader.hpp"
 #include "output/merge.hpp"
 
@@ -27,8 +27,8 @@ class Hdf5WriterTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  run::RunRecord record(std::int64_t index, const std::string& status = "ok") {
-    run::RunRecord r;
+  output::RunRecord record(std::int64_t index, const std::string& status = "ok") {
+    output::RunRecord r;
     r.spec = {index, 0, 0, 2, 1, index, false};
     r.study = "w";
     r.point = "cube n=10 / static / threads=1";
@@ -46,7 +46,7 @@ class Hdf5WriterTest : public ::testing::Test {
     r.result.arrays = {{"per_task", workloads::Array{{3}, std::vector<std::int64_t>{1, 2, 3}}}};
     r.verification = {true, "closed form"};
     r.status = status;
-    if (status == "partial") r.checkpoint = {{1, 0, 1}, {}, {5, 6, 7, 0, 0, 0, 8, 9, 10}};
+    if (status == "partial") r.checkpoint = {.item_out = {}, .task_out = {5, 6, 7, 0, 0, 0, 8, 9, 10}, .done = {1, 0, 1}};
     return r;
   }
 
@@ -113,7 +113,7 @@ TEST_F(Hdf5WriterTest, PartialRunKeepsItsCheckpoint) {
   Hdf5Writer w(path("a.h5"));
   w.begin({study_, 1, 2});
   w.write(record(0, "partial"));
-  const strategies::Checkpoint c = read_checkpoint(path("a.h5"), "/run/000001");
+  const workloads::TaskOutputs c = read_checkpoint(path("a.h5"), "/run/000001");
   EXPECT_EQ(c.done, (std::vector<std::uint8_t>{1, 0, 1}));
   EXPECT_EQ(c.task_out, (std::vector<workloads::Word>{5, 6, 7, 0, 0, 0, 8, 9, 10}));
 }

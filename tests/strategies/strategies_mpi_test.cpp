@@ -14,7 +14,7 @@
 #include <cstring>
 #include <thread>
 
-#include "output/h5.hpp"
+#include "h5/h5.hpp"
 #include "strategies/strategy.hpp"
 #include "timing/clock.hpp"
 #include "workloads/registry.hpp"
@@ -25,16 +25,16 @@ namespace {
 
 namespace mpi = boost::mpi;
 
-config::Params strategy_params(const StrategyEntry& e, std::int64_t chunk) {
-  config::Params p = config::defaults(e.params);
-  for (const config::ParamSpec& s : e.params)
+param::Params strategy_params(const StrategyEntry& e, std::int64_t chunk) {
+  param::Params p = param::defaults(e.params);
+  for (const param::ParamSpec& s : e.params)
     if (s.name == "chunk" || s.name == "min_chunk") p.set(s.name, chunk);
   return p;
 }
 
-config::Params tiny(const workloads::WorkloadEntry& e, std::int64_t tasks) {
-  config::Params p = config::defaults(e.params);
-  for (const config::ParamSpec& s : e.params)
+param::Params tiny(const workloads::WorkloadEntry& e, std::int64_t tasks) {
+  param::Params p = param::defaults(e.params);
+  for (const param::ParamSpec& s : e.params)
     if (s.scales_with_ranks) p.set(s.name, std::int64_t{23});
   if (e.name == "monte_carlo_pi") p.set("darts", std::int64_t{1001});
   if (e.name == "nth_prime") p.set("first", std::int64_t{100});
@@ -70,6 +70,7 @@ struct Outcome {
   std::int64_t tasks_done_total = 0;
   std::int64_t concurrent_tasks = 0;  // over all ranks: thread-1 tasks that ran while thread 0 ran one
   std::int64_t chunk = 0;             // recorded on rank 0
+  bool chunk_auto = false;
 };
 
 Outcome run(const Strategy& strategy, const workloads::Workload& w, int threads,
@@ -92,9 +93,10 @@ Outcome run(const Strategy& strategy, const workloads::Workload& w, int threads,
       });
   mpi::reduce(world, concurrent, o.concurrent_tasks, std::plus<>(), 0);
   o.chunk = out.chunk;
+  o.chunk_auto = out.chunk_auto;
   if (world.rank() == 0) {
-    for (std::uint8_t d : out.done) EXPECT_EQ(d, 1);
-    o.result = w.reduce(out.item_out, out.task_out);
+    EXPECT_TRUE(out.tasks.complete());
+    o.result = w.reduce(out.tasks.item_out, out.tasks.task_out);
     EXPECT_EQ(static_cast<std::int64_t>(out.trace.size()), times.tasks_done);
   }
   return o;
@@ -127,10 +129,11 @@ TEST(Strategies, DynamicAutoChunkMatchesAndRecordsItsChoice) {
   mpi::communicator world;
   const auto* we = workloads::find("trig");
   const auto w = we->make(workloads::testing::params_for(*we, "n = 5000\niterations = 3\ntasks = 500"), ".");
-  const auto s = find("dynamic")->make(config::defaults(find("dynamic")->params));
-  EXPECT_TRUE(s->chunk_auto());
+  const auto s = find("dynamic")->make(param::defaults(find("dynamic")->params));
   const Outcome o = run(*s, *w, 1);
+  EXPECT_TRUE(o.chunk_auto);
   if (world.rank() == 0) {
+    EXPECT_GE(o.chunk, 1);
     EXPECT_EQ(bits(o.result), bits(workloads::testing::run_serial(*w).result));
   }
 }

@@ -69,7 +69,7 @@ TEST(MonteCarloPi, DefaultIsOneTaskPerJob) {
 
 // 10^8 darts (the defaults): pi within 4 standard errors, and the reduced numbers consistent with each other.
 TEST(MonteCarloPi, WithinFourStandardErrorsFor1e8Darts) {
-  const auto w = entry().make(config::defaults(entry().params), ".");
+  const auto w = entry().make(param::defaults(entry().params), ".");
   const Result r = testing::run_serial(*w).result;
   std::int64_t hits = 0, darts = 0;
   double pi = 0, err = 0;

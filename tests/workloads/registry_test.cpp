@@ -10,9 +10,9 @@ namespace parbench::workloads {
 namespace {
 
 // Tiny, awkward sizes: every size parameter 37 (prime, so nothing divides evenly), 5 tasks where tasks are free.
-config::Params tiny(const WorkloadEntry& e) {
-  config::Params p = config::defaults(e.params);
-  for (const config::ParamSpec& s : e.params)
+param::Params tiny(const WorkloadEntry& e) {
+  param::Params p = param::defaults(e.params);
+  for (const param::ParamSpec& s : e.params)
     if (s.scales_with_ranks) p.set(s.name, std::int64_t{37});
   p.set("tasks", std::int64_t{5});
   return p;
@@ -26,7 +26,7 @@ class EveryWorkload : public ::testing::TestWithParam<std::string> {
 TEST_P(EveryWorkload, DescribesItself) {
   EXPECT_FALSE(entry().description.empty());
   bool has_size = false, has_tasks = false;
-  for (const config::ParamSpec& s : entry().params) {
+  for (const param::ParamSpec& s : entry().params) {
     EXPECT_FALSE(s.description.empty()) << s.name;
     has_size = has_size || s.scales_with_ranks;
     has_tasks = has_tasks || s.name == "tasks";
@@ -45,7 +45,7 @@ TEST_P(EveryWorkload, TinyRunVerifiesAgainstItsReference) {
 }
 
 TEST_P(EveryWorkload, DefaultsAreValidAndTasksCoverEveryItem) {
-  const auto w = entry().make(config::defaults(entry().params), ".");
+  const auto w = entry().make(param::defaults(entry().params), ".");
   const Layout l = w->layout();
   EXPECT_GE(l.tasks, 1);
   EXPECT_EQ(l.item_begin(0), 0);
@@ -62,7 +62,7 @@ TEST_P(EveryWorkload, SameTaskGivesSameBits) {
 }
 
 TEST_P(EveryWorkload, MoreTasksThanItemsIsFine) {
-  config::Params p = tiny(entry());
+  param::Params p = tiny(entry());
   p.set("tasks", std::int64_t{50});
   const auto w = entry().make(p, ".");
   EXPECT_TRUE(w->verify(testing::run_serial(*w).result).ok);

@@ -30,8 +30,8 @@ inline SerialOutput run_serial(const Workload& w, const std::vector<double>* inp
 }
 
 // Params from a TOML snippet validated against the entry's spec.
-inline config::Params params_for(const WorkloadEntry& entry, const std::string& toml_text) {
-  return config::validate(toml::parse(toml_text), entry.params, "test.toml", "workload[1]", {});
+inline param::Params params_for(const WorkloadEntry& entry, const std::string& toml_text) {
+  return param::validate(toml::parse(toml_text), entry.params, "test.toml", "workload[1]", {});
 }
 
 }  // namespace parbench::workloads::testing

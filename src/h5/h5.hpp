@@ -4,6 +4,7 @@
 #include <hdf5.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -62,6 +63,17 @@ struct Data {
   std::variant<std::vector<double>, std::vector<std::int64_t>, std::vector<std::string>> values;
 };
 Data read(hid_t parent, const std::string& name);
+
+// What a dataset holds, without reading it: its type class and shape; nullopt when `name` is not a dataset.
+enum class TypeClass { kInteger, kFloat, kString, kOther };
+struct DatasetInfo {
+  TypeClass type;
+  std::vector<std::int64_t> shape;
+};
+std::optional<DatasetInfo> inspect(hid_t parent, const std::string& name);
+
+// A numeric dataset (integers too) read straight into doubles, HDF5 converting in one read.
+std::vector<double> read_doubles(hid_t parent, const std::string& name);
 
 // Columns of a table group: extendible 1-D datasets, one value appended per row.
 using Cell = std::variant<std::int64_t, double, std::string>;

@@ -1,21 +1,21 @@
 #pragma once
 // RunRecord: everything known about one finished run, as plain data. Built on rank 0 by the runner, consumed by
-// the writers (which never see MPI).
+// the writers (which never see MPI: nothing here includes it).
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "config/params.hpp"
 #include "config/study.hpp"
-#include "strategies/strategy.hpp"
+#include "param/param.hpp"
+#include "timing/phases.hpp"
 #include "workloads/workload.hpp"
 
-namespace parbench::run {
+namespace parbench::output {
 
 struct RankRecord {
   std::string host;
   std::int64_t core = -1;  // sched_getcpu at the end of the rank's compute phase
-  strategies::RankTiming times;
+  timing::RankTiming times;
 };
 
 struct TraceRow {
@@ -32,8 +32,7 @@ SlurmInfo slurm_from_environment();
 struct RunRecord {
   config::RunSpec spec;
   std::string study, point, workload, label, strategy, strategy_label, config_path, config_text, scaling;
-  std::uint64_t config_hash = 0;  // identifies the study for --resume
-  config::Params params, strategy_params;
+  param::Params params, strategy_params;
   std::int64_t chunk = 0;
   bool chunk_auto = false;
   workloads::Layout layout;
@@ -46,7 +45,7 @@ struct RunRecord {
   std::string status = "ok", message, start_time;
   SlurmInfo slurm;
   // For status "partial" only: which tasks were done and their outputs, to resume from.
-  strategies::Checkpoint checkpoint;
+  workloads::TaskOutputs checkpoint;
 
   // Derived from ranks.
   double compute_max() const;
@@ -57,4 +56,4 @@ struct RunRecord {
   std::string hosts() const;  // distinct, comma-separated
 };
 
-}  // namespace parbench::run
+}  // namespace parbench::output

@@ -1,4 +1,4 @@
-#include "config/params.hpp"
+#include "param/param.hpp"
 
 #include <toml++/toml.h>
 
@@ -8,7 +8,7 @@
 
 #include "core/error.hpp"
 
-namespace parbench::config {
+namespace parbench::param {
 namespace {
 
 std::string format_number(double v) {
@@ -247,4 +247,4 @@ std::string describe(const ParamSpec& spec) {
   return s + "): " + spec.description;
 }
 
-}  // namespace parbench::config
+}  // namespace parbench::param

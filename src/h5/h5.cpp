@@ -1,5 +1,6 @@
-#include "output/h5.hpp"
+#include "h5/h5.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace parbench::h5 {
@@ -276,6 +277,44 @@ Data read(hid_t parent, const std::string& name) {
       throw std::runtime_error("HDF5: dataset " + name + " has an unsupported type");
   }
   return out;
+}
+
+std::optional<DatasetInfo> inspect(hid_t parent, const std::string& name) {
+  if (!exists(parent, name)) return std::nullopt;
+  const hid_t object = H5Oopen(parent, name.c_str(), H5P_DEFAULT);
+  if (object < 0) return std::nullopt;
+  Object ds(object);
+  if (H5Iget_type(object) != H5I_DATASET) return std::nullopt;
+  Object sp(H5Dget_space(ds.id()));
+  Object type(H5Dget_type(ds.id()));
+  DatasetInfo out{TypeClass::kOther, {}};
+  switch (H5Tget_class(type.id())) {
+    case H5T_INTEGER:
+      out.type = TypeClass::kInteger;
+      break;
+    case H5T_FLOAT:
+      out.type = TypeClass::kFloat;
+      break;
+    case H5T_STRING:
+      out.type = TypeClass::kString;
+      break;
+    default:
+      break;
+  }
+  const int rank = H5Sget_simple_extent_ndims(sp.id());
+  std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(rank, 0)));
+  H5Sget_simple_extent_dims(sp.id(), dims.data(), nullptr);
+  out.shape.assign(dims.begin(), dims.end());
+  return out;
+}
+
+std::vector<double> read_doubles(hid_t parent, const std::string& name) {
+  Object ds(checked(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), "open dataset " + name));
+  Object sp(H5Dget_space(ds.id()));
+  std::vector<double> values(static_cast<std::size_t>(H5Sget_simple_extent_npoints(sp.id())));
+  if (!values.empty())
+    check(H5Dread(ds.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "read " + name);
+  return values;
 }
 
 void append_row(hid_t table, const std::vector<std::pair<std::string, Cell>>& row) {

@@ -1,9 +1,9 @@
-#include "run/record.hpp"
+#include "output/record.hpp"
 
 #include <algorithm>
 #include <cstdlib>
 
-namespace parbench::run {
+namespace parbench::output {
 namespace {
 std::string env(const char* name) {
   const char* v = std::getenv(name);
@@ -48,4 +48,4 @@ std::string RunRecord::hosts() const {
   return s;
 }
 
-}  // namespace parbench::run
+}  // namespace parbench::output

@@ -1,11 +1,11 @@
-#include "config/params.hpp"
+#include "param/param.hpp"
 
 #include <gtest/gtest.h>
 #include <toml++/toml.h>
 
 #include "core/error.hpp"
 
-namespace parbench::config {
+namespace parbench::param {
 namespace {
 
 const std::vector<ParamSpec> kSpecs = {
@@ -63,4 +63,4 @@ TEST(Params, DescribeShowsTypeDefaultAndRange) {
 }
 
 }  // namespace
-}  // namespace parbench::config
+}  // namespace parbench::param

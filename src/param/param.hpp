@@ -14,7 +14,7 @@ class table;
 }
 }  // namespace toml
 
-namespace parbench::config {
+namespace parbench::param {
 
 enum class ParamType { kInteger, kReal, kBoolean, kString, kIntegerList, kChunk };
 const char* type_name(ParamType type);
@@ -65,4 +65,4 @@ Params defaults(const std::vector<ParamSpec>& specs);
 // "n = 100000 (integer, default 100000, >= 1): elements" — one line for `parbench list`.
 std::string describe(const ParamSpec& spec);
 
-}  // namespace parbench::config
+}  // namespace parbench::param
