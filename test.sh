@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite: set up (packages, build), then every ctest label (unit, mpi, e2e incl. the Python checks,
+# The whole test suite: set up (packages, build), then every ctest label (lint, unit, mpi, e2e incl. the Python checks,
 # slurm), then the sanitizer and fuzzing passes. Exit 0 only if everything passes.
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -28,7 +28,7 @@ python="$(command -v /usr/bin/python3 || command -v python3)"
 import json, sys
 
 # Best single-core implementations found on this machine kind (AMD EPYC Zen 4, g++ 12 -O3 -march=native):
-# /work/shared/notes/limits.md, "best found" column, taking the upper end of each range.
+# docs/performance.md, "Single-core limits", "best found" column, taking the upper end of each range.
 LIMITS = {  # benchmark: (kernel, counter, unit, limit)
     "BM_Trig": ("trig", "ns_per_element_iteration", "ns/element-iteration", 1.6),
     "BM_GaussFit": ("gauss_fit", "us_per_fit", "us/fit (100 points)", 2.4),

@@ -10,7 +10,7 @@ packages=(
   libhdf5-dev hdf5-tools libtomlplusplus-dev libcli11-dev librandom123-dev nlohmann-json3-dev
   libgtest-dev libbenchmark-dev
   python3-h5py python3-numpy python3-scipy python3-matplotlib python3-pandas python3-pytest
-  slurmctld slurmd slurm-client munge shellcheck clang libclang-rt-14-dev
+  slurmctld slurmd slurm-client munge shellcheck clang clang-format libclang-rt-14-dev
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -20,7 +20,8 @@ std::string names_of(const auto& registry) {
 }
 
 // "trig n=1000": the kind and every parameter that differs from its default (tasks included).
-std::string default_label(const std::string& kind, const param::Params& params, const std::vector<param::ParamSpec>& specs) {
+std::string default_label(const std::string& kind, const param::Params& params,
+                          const std::vector<param::ParamSpec>& specs) {
   std::string label = kind;
   for (const param::ParamSpec& spec : specs) {
     if (!params.has(spec.name)) continue;
@@ -149,7 +150,10 @@ Study load_study(const std::string& path) {
 void override_ranks(Study& study, const std::vector<std::int64_t>& ranks) {
   study.ranks = ranks;
   std::string note = "\n# parbench run --ranks ";
-  for (std::size_t i = 0; i < ranks.size(); ++i) note += (i ? "," : "") + std::to_string(ranks[i]);
+  for (std::size_t i = 0; i < ranks.size(); ++i) {
+    if (i) note += ',';
+    note += std::to_string(ranks[i]);
+  }
   study.text += note + "\n";
 }
 

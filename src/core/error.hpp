@@ -1,5 +1,5 @@
 #pragma once
-// Errors in three tiers (see README "Errors"):
+// Errors in three tiers (README "Reliability"):
 //  1. UserError: bad command line, config or input file. Caught once in main; rank 0 prints one line
 //     "error: <file>: <key>: <what was expected>" and every rank exits with kExitUserError.
 //  2. PARBENCH_CHECK: a broken invariant (a bug). Prints file, line and rank, then MPI_Abort.

@@ -173,6 +173,13 @@ void write_run(hid_t file, const RunRecord& r, std::int64_t run_id, const std::s
 
 }  // namespace
 
+std::filesystem::path writing_path(const std::filesystem::path& target) {
+  std::string name = ".";  // built step by step: GCC 12 warns (-Wrestrict, falsely) on "." + std::string
+  name += target.filename().string();
+  name += ".writing";
+  return target.parent_path() / name;
+}
+
 std::string config_hash(const std::string& text) {
   std::uint64_t h = 1469598103934665603ULL;  // FNV-1a, 64 bit
   for (unsigned char c : text) {
@@ -232,7 +239,7 @@ void Hdf5Writer::begin(const StudyInfo&) {
 
 void Hdf5Writer::write(const RunRecord& record) {
   const fs::path target(path_);
-  const fs::path tmp = target.parent_path() / ("." + target.filename().string() + ".writing");
+  const fs::path tmp = writing_path(target);
   std::error_code ec;
   if (fs::exists(target, ec)) {
     fs::copy_file(target, tmp, fs::copy_options::overwrite_existing);

@@ -4,6 +4,7 @@
 // fsync'ed and renamed over the real one (rename is atomic on POSIX file systems). A kill therefore leaves either
 // the previous version or the new one, never a half-written file. The copy costs one file copy per run (see
 // write_s in the run table); files of thousands of runs stay small because results are small.
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,9 @@ void check_parbench_file(const std::string& path);
 
 // Writes the root attributes of a new file.
 void write_root_attributes(long long file_id);
+
+// ".NAME.writing" beside `target`: where a new version of the file is built before it is renamed over `target`.
+std::filesystem::path writing_path(const std::filesystem::path& target);
 
 // "0123abcd...": a stable hash of the study text, to recognise the same study on --resume.
 std::string config_hash(const std::string& text);

@@ -18,7 +18,7 @@ void merge(const std::vector<std::string>& inputs, const std::string& output) {
     check_parbench_file(in);
   }
   const fs::path target(output);
-  const fs::path tmp = target.parent_path() / ("." + target.filename().string() + ".writing");
+  const fs::path tmp = writing_path(target);
   {
     h5::Object out = h5::create_file(tmp.string());
     write_root_attributes(out.id());

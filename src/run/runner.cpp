@@ -12,11 +12,7 @@ namespace {
 constexpr int kTimingFields = 6;
 
 std::vector<double> pack(const timing::RankTiming& t, int core) {
-  return {t.distribute_s,
-          t.compute_s,
-          t.collect_s,
-          t.idle_s,
-          static_cast<double>(t.tasks_done),
+  return {t.distribute_s,           t.compute_s, t.collect_s, t.idle_s, static_cast<double>(t.tasks_done),
           static_cast<double>(core)};
 }
 
@@ -64,8 +60,8 @@ std::optional<output::RunRecord> run_one(const boost::mpi::communicator& comm, c
 
   comm.barrier();
   const double start = timing::now();
-  const strategies::RunContext ctx{comm,           in.workload, layout,        in.inputs,     in.team, start,
-                                   in.study.trace, in.stop,     in.checkpoint, in.on_progress};
+  const strategies::RunContext ctx{comm,  in.workload,    layout,  in.inputs,     in.team,
+                                   start, in.study.trace, in.stop, in.checkpoint, in.on_progress};
   strategies::RunOutput out;
   timing::RankTiming times;
   in.strategy.execute(ctx, out, times);

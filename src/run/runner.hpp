@@ -19,8 +19,8 @@ struct RunInputs {
   const config::RunSpec& spec;
   const workloads::Workload& workload;
   const strategies::Strategy& strategy;
-  const std::vector<double>* inputs;              // rank 0: the user's input rows, if the workload has any
-  const std::vector<std::string>& hosts;          // host of each world rank (rank 0 only)
+  const std::vector<double>* inputs;      // rank 0: the user's input rows, if the workload has any
+  const std::vector<std::string>& hosts;  // host of each world rank (rank 0 only)
   strategies::ThreadTeam& team;
   const std::atomic<bool>* stop;
   const workloads::TaskOutputs* checkpoint;       // a partial run to resume (every rank), or null

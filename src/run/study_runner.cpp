@@ -40,7 +40,7 @@ struct StudyPlan {
 
   template <class Archive>
   void serialize(Archive& ar, unsigned) {
-    ar & study & runs & inputs & finished & checkpoints;
+    ar& study& runs& inputs& finished& checkpoints;
   }
 };
 
@@ -109,7 +109,7 @@ void warn_if_threads_share_cores(const config::Study& study, const std::vector<i
 
 // Sub-communicators made once per rank count: the first r ranks of the world. Ranks outside get a null one.
 std::map<std::int64_t, bmpi::communicator> make_subcommunicators(const bmpi::communicator& world,
-                                                                const std::vector<config::RunSpec>& runs) {
+                                                                 const std::vector<config::RunSpec>& runs) {
   std::set<std::int64_t> sizes;
   for (const config::RunSpec& s : runs) sizes.insert(s.ranks);
   std::map<std::int64_t, bmpi::communicator> comms;
@@ -227,9 +227,16 @@ int run_plan(const bmpi::communicator& world, const RunOptions& options) {
       progress = [&console, point, spec, tasks](std::int64_t done) { console.live(point, spec.ranks, done, tasks); };
       progress(-1);  // the run's line appears as it starts; strategies that count tasks update it
     }
-    const RunInputs inputs{p.study, spec,         workload, strategy, in ? &in->rows : nullptr,
-                           hosts,   team,         &stop_flag(),
-                           cp == p.checkpoints.end() ? nullptr : &cp->second, progress};
+    const RunInputs inputs{p.study,
+                           spec,
+                           workload,
+                           strategy,
+                           in ? &in->rows : nullptr,
+                           hosts,
+                           team,
+                           &stop_flag(),
+                           cp == p.checkpoints.end() ? nullptr : &cp->second,
+                           progress};
     std::optional<output::RunRecord> record = run_one(comms.at(spec.ranks), inputs);
     if (!root) continue;
     record->write_s = last_write_s;

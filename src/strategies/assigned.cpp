@@ -47,8 +47,7 @@ void execute_assigned(const RunContext& ctx, RunOutput& out, RankTiming& times, 
   // shrink after a stop), which costs a round trip through every rank per run.
   if (!root) {
     timing::ScopedPhase sending(times.collect_s);
-    boost::mpi::request sent =
-        ctx.comm.isend(0, kResultTag, results.message().data(), mpi::count(results.message()));
+    boost::mpi::request sent = ctx.comm.isend(0, kResultTag, results.message().data(), mpi::count(results.message()));
     sending.stop();
     // Completes at once for small results; a large one waits until rank 0 takes it, which is waiting on others.
     timing::ScopedPhase waiting(times.idle_s);

@@ -13,9 +13,9 @@ class DynamicStrategy final : public Strategy {
   void execute(const RunContext& ctx, RunOutput& out, RankTiming& times) const override {
     const bool automatic = chunk_ == param::kAutoChunk;
     // With "auto" the first chunks are one task per thread; rank 0 then times some to choose the chunk.
-    execute_self_scheduled(ctx, out, times,
-                           {[](std::int64_t, int, std::int64_t chunk) { return chunk; }, automatic ? 1 : chunk_,
-                            automatic});
+    execute_self_scheduled(
+        ctx, out, times,
+        {[](std::int64_t, int, std::int64_t chunk) { return chunk; }, automatic ? 1 : chunk_, automatic});
   }
 
  private:

@@ -119,8 +119,8 @@ PackedResults::PackedResults(const workloads::Layout& layout, std::vector<TaskRa
     : layout_(layout),
       ranges_(std::move(ranges)),
       size_(packed_size(layout, ranges_)),
-      words_(kHeader + static_cast<std::size_t>(size_.items * layout.item_words + size_.tasks * layout.task_words),
-             0) {}
+      words_(kHeader + static_cast<std::size_t>(size_.items * layout.item_words + size_.tasks * layout.task_words), 0) {
+}
 
 void PackedResults::seal(std::int64_t done, bool retired) {
   PARBENCH_CHECK(done >= 0 && done <= size_.tasks) << "sealing " << done << " of " << size_.tasks << " tasks";
@@ -128,14 +128,14 @@ void PackedResults::seal(std::int64_t done, bool retired) {
   const PackedSize finished = packed_size(layout_, prefix(ranges_, done));
   Word* items_end = item_rows() + finished.items * layout_.item_words;
   std::copy_n(task_rows(), finished.tasks * layout_.task_words, items_end);
-  words_.resize(kHeader + static_cast<std::size_t>(finished.items * layout_.item_words +
-                                                   finished.tasks * layout_.task_words));
+  words_.resize(kHeader +
+                static_cast<std::size_t>(finished.items * layout_.item_words + finished.tasks * layout_.task_words));
   words_[0] = static_cast<Word>(done);
   words_[1] = retired ? 1 : 0;
 }
 
-Filed file_results(const workloads::Layout& layout, const std::vector<TaskRange>& ranges,
-                   std::span<const Word> message, TaskOutputs& out) {
+Filed file_results(const workloads::Layout& layout, const std::vector<TaskRange>& ranges, std::span<const Word> message,
+                   TaskOutputs& out) {
   PARBENCH_CHECK(message.size() >= 2) << "a result message of " << message.size() << " words";
   const Filed filed{static_cast<std::int64_t>(message[0]), message[1] != 0};
   const std::vector<TaskRange> finished = prefix(ranges, filed.done);

@@ -72,7 +72,7 @@ struct Filed {
 
 // Rank 0: copies a PackedResults message for `ranges` (as the sender listed them) into the whole-run outputs, in
 // task order, and marks the done tasks.
-Filed file_results(const workloads::Layout& layout, const std::vector<TaskRange>& ranges,
-                   std::span<const Word> message, TaskOutputs& out);
+Filed file_results(const workloads::Layout& layout, const std::vector<TaskRange>& ranges, std::span<const Word> message,
+                   TaskOutputs& out);
 
 }  // namespace parbench::strategies

@@ -17,7 +17,7 @@ class GuidedStrategy final : public Strategy {
     const int threads = ctx.team.size();
     const ChunkRule shrinking = [threads](std::int64_t remaining, int ranks, std::int64_t min_chunk) {
       const std::int64_t share = (remaining + 4 * ranks - 1) / (4 * ranks);  // tasks for the whole rank
-      return std::max(min_chunk, (share + threads - 1) / threads);             // per thread
+      return std::max(min_chunk, (share + threads - 1) / threads);           // per thread
     };
     execute_self_scheduled(ctx, out, times, {shrinking, min_chunk_, false});
   }
@@ -29,7 +29,8 @@ class GuidedStrategy final : public Strategy {
 }  // namespace
 
 StrategyEntry guided_entry() {
-  return {"guided", "self-scheduling with shrinking chunks: ceil(remaining / (4 ranks)), at least `min_chunk`",
+  return {"guided",
+          "self-scheduling with shrinking chunks: ceil(remaining / (4 ranks)), at least `min_chunk`",
           {param::ParamSpec{"min_chunk", param::ParamType::kInteger, "smallest chunk, per thread", std::int64_t{1}, 1,
                             1e12}},
           [](const param::Params& p) { return std::make_unique<GuidedStrategy>(p.integer("min_chunk")); }};

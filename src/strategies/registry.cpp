@@ -2,13 +2,22 @@
 
 namespace parbench::strategies {
 
-StrategyEntry static_entry();
-StrategyEntry cyclic_entry();
-StrategyEntry dynamic_entry();
-StrategyEntry guided_entry();
+// Every strategy, once, in the order `parbench list` shows them. Each one's .cpp defines `StrategyEntry
+// <name>_entry()`; adding a strategy is one line here (the list declares and calls the entry functions).
+#define PARBENCH_STRATEGIES(X) \
+  X(static)                    \
+  X(cyclic)                    \
+  X(dynamic)                   \
+  X(guided)
+
+#define PARBENCH_DECLARE(name) StrategyEntry name##_entry();
+PARBENCH_STRATEGIES(PARBENCH_DECLARE)
+#undef PARBENCH_DECLARE
 
 const std::vector<StrategyEntry>& registry() {
-  static const std::vector<StrategyEntry> entries = {static_entry(), cyclic_entry(), dynamic_entry(), guided_entry()};
+#define PARBENCH_ENTRY(name) name##_entry(),
+  static const std::vector<StrategyEntry> entries = {PARBENCH_STRATEGIES(PARBENCH_ENTRY)};
+#undef PARBENCH_ENTRY
   return entries;
 }
 

@@ -28,7 +28,8 @@ class StaticStrategy final : public Strategy {
 }  // namespace
 
 StrategyEntry static_entry() {
-  return {"static", "contiguous blocks: each rank computes its own block and sends the outputs to rank 0 when done",
+  return {"static",
+          "contiguous blocks: each rank computes its own block and sends the outputs to rank 0 when done",
           {},
           [](const param::Params&) { return std::make_unique<StaticStrategy>(); }};
 }

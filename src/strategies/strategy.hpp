@@ -29,8 +29,8 @@ struct RunContext {
   ThreadTeam& team;                   // this rank's threads
   double start_time;                  // timing::now() at the start barrier
   bool trace;
-  const std::atomic<bool>* stop;     // set by a signal: stop handing out work at the next task boundary
-  const TaskOutputs* checkpoint;     // every rank: tasks already done by an interrupted attempt, or null
+  const std::atomic<bool>* stop;  // set by a signal: stop handing out work at the next task boundary
+  const TaskOutputs* checkpoint;  // every rank: tasks already done by an interrupted attempt, or null
   // Rank 0, optional: told how many tasks are done so far, where the strategy knows it (dynamic, guided). Called
   // from rank 0's main thread, at most a few times a second.
   std::function<void(std::int64_t tasks_done)> on_progress = {};

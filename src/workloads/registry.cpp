@@ -2,18 +2,24 @@
 
 namespace parbench::workloads {
 
-// Each workload's .cpp defines its entry function.
-WorkloadEntry trig_entry();
-WorkloadEntry gauss_fit_entry();
-WorkloadEntry monte_carlo_pi_entry();
-WorkloadEntry nth_prime_entry();
-WorkloadEntry midpoint_entry();
-WorkloadEntry cube_entry();
+// Every workload, once, in the order `parbench list` shows them. Each one's .cpp defines `WorkloadEntry
+// <name>_entry()`; adding a workload is one line here (the list declares and calls the entry functions).
+#define PARBENCH_WORKLOADS(X) \
+  X(trig)                     \
+  X(gauss_fit)                \
+  X(monte_carlo_pi)           \
+  X(nth_prime)                \
+  X(midpoint)                 \
+  X(cube)
+
+#define PARBENCH_DECLARE(name) WorkloadEntry name##_entry();
+PARBENCH_WORKLOADS(PARBENCH_DECLARE)
+#undef PARBENCH_DECLARE
 
 const std::vector<WorkloadEntry>& registry() {
-  static const std::vector<WorkloadEntry> entries = {
-      trig_entry(), gauss_fit_entry(), monte_carlo_pi_entry(), nth_prime_entry(), midpoint_entry(), cube_entry(),
-  };
+#define PARBENCH_ENTRY(name) name##_entry(),
+  static const std::vector<WorkloadEntry> entries = {PARBENCH_WORKLOADS(PARBENCH_ENTRY)};
+#undef PARBENCH_ENTRY
   return entries;
 }
 
@@ -24,12 +30,9 @@ const WorkloadEntry* find(const std::string& name) {
 }
 
 param::ParamSpec tasks_param(std::optional<std::int64_t> default_tasks) {
-  param::ParamSpec spec{"tasks",
-                         param::ParamType::kInteger,
-                         "tasks the work is cut into, independent of the rank count",
-                         std::nullopt,
-                         1,
-                         1e9};
+  param::ParamSpec spec{
+      "tasks", param::ParamType::kInteger, "tasks the work is cut into, independent of the rank count", std::nullopt, 1,
+      1e9};
   if (default_tasks) {
     spec.default_value = *default_tasks;
   } else {

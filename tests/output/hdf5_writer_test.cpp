@@ -46,7 +46,8 @@ class Hdf5WriterTest : public ::testing::Test {
     r.result.arrays = {{"per_task", workloads::Array{{3}, std::vector<std::int64_t>{1, 2, 3}}}};
     r.verification = {true, "closed form"};
     r.status = status;
-    if (status == "partial") r.checkpoint = {.item_out = {}, .task_out = {5, 6, 7, 0, 0, 0, 8, 9, 10}, .done = {1, 0, 1}};
+    if (status == "partial")
+      r.checkpoint = {.item_out = {}, .task_out = {5, 6, 7, 0, 0, 0, 8, 9, 10}, .done = {1, 0, 1}};
     return r;
   }
 
