@@ -8,7 +8,8 @@ namespace parbench::strategies {
   X(static)                    \
   X(cyclic)                    \
   X(dynamic)                   \
-  X(guided)
+  X(guided)                    \
+  /* one line per strategy, above this one */
 
 #define PARBENCH_DECLARE(name) StrategyEntry name##_entry();
 PARBENCH_STRATEGIES(PARBENCH_DECLARE)

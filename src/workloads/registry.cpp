@@ -10,7 +10,8 @@ namespace parbench::workloads {
   X(monte_carlo_pi)           \
   X(nth_prime)                \
   X(midpoint)                 \
-  X(cube)
+  X(cube)                     \
+  /* one line per workload, above this one */
 
 #define PARBENCH_DECLARE(name) WorkloadEntry name##_entry();
 PARBENCH_WORKLOADS(PARBENCH_DECLARE)
