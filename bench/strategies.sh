@@ -5,6 +5,8 @@
 #  3. many tiny tasks (10,000 π jobs of 10,000 darts, ~10 µs each; then 100,000 of ~1 µs): dynamic chunk 1 vs
 #     "auto" vs fixed chunks;
 #  4. threads vs processes on large trig: compute speedup of 1 rank × 2 threads and 2 ranks × 1 thread over 1 × 1.
+#  5. the tutorial's four primes (N = 20000…20003, 4 tasks of equal cost): speedup at 2 ranks of each strategy,
+#     against static's. Self-scheduling's tail rule must keep dynamic within 0.9 × static here.
 #     Under dynamic, because a rank's threads also take tasks one at a time: both sides then absorb a core that
 #     runs slower for a while (on a shared host one often does), and the comparison is threads vs processes only.
 # shellcheck source=bench/common.sh
@@ -85,3 +87,28 @@ threads = [1, 2]
 [[strategy]]
 kind = "dynamic"' threads --bind-to none
 summarize threads threads
+
+echo "== 5. the tutorial's four primes, speedup at 2 ranks against static's (strategies alternate run by run)"
+text='
+[study]
+repetitions = 1
+warmup = 0
+ranks = [1, 2]
+[[workload]]
+label = "4 primes"
+kind = "nth_prime"
+first = 20000
+count = 4'
+for round in $(seq 0 30); do
+  for strategy in 'kind = "static"' 'kind = "dynamic"' 'kind = "dynamic"
+chunk = 1' 'kind = "guided"'; do
+    label=$(printf '%s' "$strategy" | tr '\n' ' ' | sed 's/kind = //; s/"//g; s/ *chunk = / chunk=/; s/ *$//')
+    ((round == 0)) && label="warm-up $label"
+    text+="
+[[strategy]]
+label = \"$label\"
+$strategy"
+  done
+done
+bench_run 2 "$text" primes "${bind[@]}"
+summarize primes speedup

@@ -1,6 +1,6 @@
 """Prints medians from a parbench file, for the bench/*.sh scripts (reads only documented run-table columns).
 
-usage: summarize.py FILE strategies|scaling|overhead|imbalance|chunks|threads
+usage: summarize.py FILE strategies|scaling|overhead|imbalance|chunks|threads|speedup
        summarize.py DIR ceiling    (DIR: alone_R.h5 and together_R_CORE.h5 of bench/scaling.sh, R the round)
 """
 import pathlib
@@ -117,6 +117,19 @@ def main(path, mode):
                   f"{t['wall_s'][idx].max():.4f}, n={len(idx)})  chunk used {int(med(t, 'chunk', idx)):6d}  "
                   f"vs best {wall / best:5.3f}" + (f"  vs auto {wall / auto[0]:5.3f}" if auto else "")
                   + (f"  (+{1e6 * per_task:.2f} µs per task)" if int(med(t, "chunk", idx)) == 1 else ""))
+    elif mode == "speedup":  # per strategy label: median wall at the smallest and largest p, against static's
+        rows = {k: v for k, v in groups(t, "strategy_label").items() if not k[0].startswith("warm-up")}
+        ps = sorted(set(t["ranks"]))
+        speedup = {}
+        for (sl,), idx in rows.items():
+            walls = {p: med(t, "wall_s", [i for i in idx if t["ranks"][i] == p]) for p in ps}
+            speedup[sl] = walls[ps[0]] / walls[ps[-1]]
+            top = [i for i in idx if t["ranks"][i] == ps[-1]]
+            print(f"{sl:20s} wall p={ps[0]} {walls[ps[0]] * 1e3:8.3f} ms, p={ps[-1]} {walls[ps[-1]] * 1e3:8.3f} ms  "
+                  f"speedup {speedup[sl]:5.3f}  imbalance at p={ps[-1]} {med(t, 'imbalance', top):5.3f}  (n={len(top)})")
+        if "static" in speedup:
+            for sl, s in sorted(speedup.items()):
+                print(f"  {sl:18s} speedup / static's {s / speedup['static']:5.3f}")
     else:
         sys.exit(f"unknown mode {mode}")
 

@@ -91,7 +91,7 @@ std::int64_t compute_ranges(const RunContext& ctx, const std::vector<TaskRange>&
         ctx.workload.compute(view);
       }
       if (ctx.trace) local.push_back({p.task, thread, t0 - ctx.start_time, timing::now() - ctx.start_time});
-      if (thread == 0 && ctx.between_tasks) ctx.between_tasks();
+      if (thread == 0 && ctx.between_tasks) ctx.between_tasks(next.load(std::memory_order_relaxed) >= count);
     }
     if (!local.empty()) {
       std::lock_guard lock(trace_mutex);

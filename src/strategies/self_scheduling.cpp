@@ -11,6 +11,12 @@
 // result a worker returns (a PackedResults message) is also its next request, and each worker holds one chunk in
 // hand while it computes the other, so the next chunk is usually there when the current one is done. Workers return
 // chunks in the order they got them, so rank 0 knows which chunk a result answers without it travelling.
+// The tail (no more tasks left than one chunk per rank) works differently, because a chunk held in hand there can
+// leave another rank idle while it waits: (1) a worker still computing gets no new chunk, only "ask again" (its next
+// result is the next request), so the last chunks go to ranks that would otherwise idle; (2) rank 0 takes its own
+// next chunk before serving, so serving cannot leave it idle; (3) with few tasks (fewer than 4 chunks per rank) the
+// first chunks are one per worker when 2 would exceed a fair share, and no rank takes more than an even share plus
+// one chunk. Without these the tutorial's 4 primes on 2 ranks split 3 : 1 whenever the worker's core was faster.
 #include "strategies/self_scheduling.hpp"
 
 #include <sched.h>
@@ -30,7 +36,8 @@ namespace parbench::strategies {
 namespace {
 
 enum Tag : int { kAssign = 2, kInputs = 3, kResult = 4 };
-constexpr int kDepth = 2;  // chunks each worker holds: one computing, one in hand or requested
+constexpr int kDepth = 2;      // chunks each worker holds: one computing, one in hand or requested
+constexpr int kFewChunks = 4;  // fewer chunks per rank than this: "few tasks", each rank capped near an even share
 // chunk = "auto": a chunk's work should be >= kCostFactor requests' cost (one on rank 0, one on the worker: about 1 %
 // overhead), and rank 0 should spend at most 1 / kServeFactor of its time serving the other ranks.
 constexpr double kCostFactor = 200;
@@ -38,22 +45,46 @@ constexpr double kServeFactor = 20;
 constexpr double kProbeSeconds = 2e-4;       // rank 0's timing of its own first tasks
 constexpr double kUnmeasuredRequest = 5e-6;  // request cost assumed when no request arrived while probing
 
-// The task counter on rank 0, handing out contiguous ranges (only rank 0's main thread uses it; every rank replays
-// its first chunks).
+// The task counter on rank 0, handing out contiguous ranges and counting what each rank took (only rank 0's main
+// thread uses it; every rank replays the first chunks).
 class ChunkSource {
  public:
   ChunkSource(std::int64_t tasks, int ranks, int threads, const SelfScheduling& how)
-      : tasks_(tasks), ranks_(ranks), threads_(threads), rule_(how.rule), chunk_(how.chunk) {}
+      : tasks_(tasks),
+        ranks_(ranks),
+        threads_(threads),
+        rule_(how.rule),
+        chunk_(how.chunk),
+        taken_(static_cast<std::size_t>(ranks), 0) {
+    // With few tasks, no rank takes more than an even share plus one chunk. Otherwise which core is faster would
+    // decide the split (and the tutorial's 4 primes on 2 ranks went 3 : 1); with many tasks self-scheduling follows
+    // the ranks' speeds freely.
+    const std::int64_t per_request = next_size();
+    if (tasks < kFewChunks * ranks * per_request) cap_ = (tasks + ranks - 1) / ranks + per_request;
+  }
   void set_chunk(std::int64_t per_thread) { chunk_ = per_thread; }
   std::int64_t chunk() const { return chunk_; }  // per thread
   int threads() const { return threads_; }
 
-  // The next chunk by the rule, or exactly `size` tasks when given; empty once every task is out or after stop().
-  TaskRange take(std::int64_t size = 0) {
-    if (stopped_) return {next_, next_};
-    if (size <= 0) size = std::max<std::int64_t>(1, rule_(tasks_ - next_, ranks_, chunk_)) * threads_;
+  // Tasks in the chunk take() would hand out next.
+  std::int64_t next_size() const { return std::max<std::int64_t>(1, rule_(tasks_ - next_, ranks_, chunk_)) * threads_; }
+
+  // The tail of the run: no more tasks left than one chunk per rank. Here the last chunks must go to ranks that would
+  // otherwise idle, not wait in a busy rank's hand (see Dispatcher::reply).
+  bool tail() const { return tasks_ - next_ <= ranks_ * next_size(); }
+
+  // Every task handed out (or the run stopped).
+  bool exhausted() const { return stopped_ || next_ == tasks_; }
+
+  // The next chunk for `rank` by the rule, or exactly `size` tasks when given; empty once every task is out, after
+  // stop(), or when the chunk would take the rank past its cap.
+  TaskRange take(int rank, std::int64_t size = 0) {
+    if (size <= 0) size = next_size();
+    std::int64_t& taken = taken_[static_cast<std::size_t>(rank)];
+    if (stopped_ || (cap_ > 0 && taken + size > cap_)) return {next_, next_};
     const TaskRange r{next_, std::min(tasks_, next_ + size)};
     next_ = r.end;
+    taken += r.size();
     return r;
   }
   void stop() { stopped_ = true; }
@@ -65,16 +96,20 @@ class ChunkSource {
   ChunkRule rule_;
   std::int64_t chunk_;
   std::int64_t next_ = 0;
+  std::vector<std::int64_t> taken_;  // tasks each rank took
+  std::int64_t cap_ = 0;             // most tasks one rank may take; 0: no cap
   bool stopped_ = false;
 };
 
 // The chunks handed out before any request: round i gives worker r (1 ≤ r < ranks) the next chunk of the counter,
-// for kDepth rounds. Every rank computes the same list from its own copy of the counter.
-std::vector<std::vector<TaskRange>> preassign(ChunkSource& source, int ranks) {
+// for kDepth rounds — one round only when tasks are few (fewer than kDepth chunks per rank), so that no worker starts
+// with more than its share. Every rank computes the same list from its own copy of the counter.
+std::vector<std::vector<TaskRange>> preassign(ChunkSource& source, int ranks, std::int64_t tasks) {
   std::vector<std::vector<TaskRange>> given(static_cast<std::size_t>(ranks));
-  for (int round = 0; round < kDepth; ++round)
+  const int depth = tasks < kDepth * ranks * source.next_size() ? 1 : kDepth;
+  for (int round = 0; round < depth; ++round)
     for (int r = 1; r < ranks; ++r) {
-      const TaskRange range = source.take();
+      const TaskRange range = source.take(r);
       if (range.size() > 0) given[static_cast<std::size_t>(r)].push_back(range);
     }
   return given;
@@ -86,7 +121,7 @@ class Dispatcher {
   Dispatcher(const RunContext& ctx, RunOutput& out, ChunkSource& source, RankTiming& times)
       : ctx_(ctx), out_(out), source_(source), times_(times), workers_(static_cast<std::size_t>(ctx.comm.size())) {
     timing::ScopedPhase distributing(times_.distribute_s);
-    const std::vector<std::vector<TaskRange>> given = preassign(source_, ctx.comm.size());
+    const std::vector<std::vector<TaskRange>> given = preassign(source_, ctx.comm.size(), ctx.layout.tasks);
     for (std::size_t r = 1; r < given.size(); ++r)
       for (const TaskRange& range : given[r]) hand_out(static_cast<int>(r), range);
   }
@@ -183,9 +218,14 @@ class Dispatcher {
     ctx_.on_progress(workers_done_ + root_done_);
   }
 
+  // Answers a request with the next chunk, or with an empty range: none left, or the tail rule. In the tail a
+  // worker still computing a chunk (its queue is not empty) gets nothing now and asks again with that chunk's result,
+  // so the last chunks go to ranks that would otherwise idle rather than wait in a busy rank's hand (prefetching
+  // hides latency while many tasks remain; at the end it would only unbalance the run).
   void reply(int dest, Worker& w) {
     TaskRange r{0, 0};
-    if (!w.retired && !ctx_.stop_requested()) r = source_.take();
+    const bool busy = !w.chunks.empty();
+    if (!w.retired && !ctx_.stop_requested() && !(busy && source_.tail())) r = source_.take(dest);
     const std::int64_t header[2] = {r.begin, r.end};
     ctx_.comm.send(dest, kAssign, header, 2);
     if (r.size() > 0) hand_out(dest, r);
@@ -205,9 +245,10 @@ class Dispatcher {
     }
   }
 
-  // Done when every chunk handed out came back.
+  // Done when every task was handed out (or a stop was asked for) and every chunk came back.
   bool all_done() const {
-    return std::all_of(workers_.begin(), workers_.end(), [](const Worker& w) { return w.chunks.empty(); });
+    return (source_.exhausted() || ctx_.stop_requested()) &&
+           std::all_of(workers_.begin(), workers_.end(), [](const Worker& w) { return w.chunks.empty(); });
   }
 
   const RunContext& ctx_;
@@ -226,7 +267,8 @@ class Dispatcher {
 
 void run_worker(const RunContext& ctx, RunOutput& out, RankTiming& times, ChunkSource& source) {
   const workloads::Layout& l = ctx.layout;
-  const std::vector<TaskRange> given = preassign(source, ctx.comm.size())[static_cast<std::size_t>(ctx.comm.rank())];
+  const std::vector<TaskRange> given =
+      preassign(source, ctx.comm.size(), l.tasks)[static_cast<std::size_t>(ctx.comm.rank())];
   std::deque<TaskRange> in_hand(given.begin(), given.end());
   int outstanding = 0;  // requests (returned results) not answered yet
   bool retired = false;
@@ -296,16 +338,20 @@ void choose_chunk(const RunContext& ctx, RunOutput& out, ChunkSource& source, Di
   double computing = 0;
   std::int64_t probed = 0;
   const std::int64_t probe_cap = std::max<std::int64_t>(source.threads(), l.tasks / (10 * ranks));
-  for (std::int64_t n = source.threads(); probed < probe_cap && timing::now() - begin < kProbeSeconds; n *= 2) {
-    dispatcher.serve_waiting();  // between probes, not between tasks, so that the task cost is the compute alone
-    const TaskRange r = source.take(std::min(n, probe_cap - probed));
+  // At least one probe, even when rank 0 lost its core right after `begin` (oversubscribed runs).
+  for (std::int64_t n = source.threads(); probed < probe_cap && (probed == 0 || timing::now() - begin < kProbeSeconds);
+       n *= 2) {
+    // Between probes, not between tasks, so that the task cost is the compute alone; not in the tail, where rank 0
+    // takes its own work first.
+    if (!source.tail()) dispatcher.serve_waiting();
+    const TaskRange r = source.take(0, std::min(n, probe_cap - probed));
     const double t = timing::now();
     const bool whole = r.size() > 0 && compute_into(ctx, out, r, times) == r.size();
     computing += timing::now() - t;
     if (!whole) break;
     probed += r.size();
   }
-  dispatcher.serve_waiting();
+  if (!source.tail()) dispatcher.serve_waiting();
   const double cost = computing / static_cast<double>(std::max<std::int64_t>(probed, 1));
   const double measured = dispatcher.request_cost();
   const double request = measured > 0 ? measured : kUnmeasuredRequest;
@@ -328,14 +374,23 @@ void execute_self_scheduled(const RunContext& ctx, RunOutput& out, RankTiming& t
   }
   out.tasks.allocate(l);
   Dispatcher dispatcher(ctx, out, source, times);
-  // Between its own tasks, rank 0's main thread answers the other ranks.
   RunContext serving = ctx;
-  if (ctx.comm.size() > 1) serving.between_tasks = [&dispatcher] { dispatcher.serve_waiting(); };
+  // Between its own tasks, rank 0's main thread answers the other ranks — except after the last task of its chunk in
+  // the tail, where it takes its next chunk before serving (the loop below): serving first could hand out the last
+  // tasks and leave rank 0 idle while the others still compute theirs.
+  if (ctx.comm.size() > 1)
+    serving.between_tasks = [&dispatcher, &source](bool last) {
+      if (!(last && source.tail())) dispatcher.serve_waiting();
+    };
   if (how.auto_chunk) choose_chunk(ctx, out, source, dispatcher, times);
   out.chunk = source.chunk();
   for (;;) {
-    if (serving.between_tasks) serving.between_tasks();  // waiting requests first: others must not idle
-    const TaskRange r = source.take();
+    // Waiting requests first, so that the others never idle — but in the tail rank 0 takes its own chunk first and
+    // serves after: idle workers then get what is left, busy ones are told to ask again (Dispatcher::reply).
+    const bool tail = source.tail();
+    if (!tail) dispatcher.serve_waiting();
+    const TaskRange r = source.take(0);  // empty also when rank 0 has its share: the workers take the rest
+    if (tail) dispatcher.serve_waiting();
     if (r.size() == 0) break;
     const std::int64_t done = compute_into(serving, out, r, times);
     dispatcher.add_root_done(done);

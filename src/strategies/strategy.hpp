@@ -34,9 +34,10 @@ struct RunContext {
   // Rank 0, optional: told how many tasks are done so far, where the strategy knows it (dynamic, guided). Called
   // from rank 0's main thread, at most a few times a second.
   std::function<void(std::int64_t tasks_done)> on_progress = {};
-  // Optional: called by the rank's thread 0 (the one allowed to call MPI) after each of its tasks. Rank 0 of the
-  // self-scheduling strategies serves requests here.
-  std::function<void()> between_tasks = {};
+  // Optional: called by the rank's thread 0 (the one allowed to call MPI) after each of its tasks; `last` is true
+  // when no task of the current compute_ranges call is left to start. Rank 0 of the self-scheduling strategies serves
+  // requests here.
+  std::function<void(bool last)> between_tasks = {};
 
   bool stop_requested() const { return stop && stop->load(std::memory_order_relaxed); }
 };
