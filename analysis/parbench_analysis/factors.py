@@ -144,18 +144,22 @@ def fit_serial_only(frame: pd.DataFrame, baseline: Baseline, weak: bool) -> tupl
         return None, str(exc)
 
 
-def fit_reading(fit: Fit | None, serial_fit: Fit | None, dominant: str, p: int, factor: float, weak: bool) -> str:
-    """What the fitted fraction describes, in words, when the dominant loss at the largest p is not serial work
-    (load balance or computation scaling); '' otherwise."""
+def fit_reading(fit: Fit | None, serial_fit: Fit | None, dominant: str, p: int, lb: float, comp_scaling: float,
+                weak: bool) -> str:
+    """What the fitted fraction describes, in words, when the dominant loss at the largest p is load balance or
+    computation scaling (not serial work); '' otherwise. The other one is named too when it loses at least half
+    as much as the dominant one."""
     if fit is None or dominant not in ("load balance", "computation scaling"):
         return ""
+    work = "each unit of work" if weak else "the same work"
+    losses = {"load balance": (lb, f"load imbalance (load balance {lb:.2f} at p = {p})"),
+              "computation scaling": (comp_scaling, f"slower computation ({work} took {1 / comp_scaling:.2g}× "
+                                                    f"the core-seconds at p = {p})")}
+    largest = 1 - losses[dominant][0]
+    named = [losses[dominant][1]] + [text for name, (value, text) in losses.items()
+                                     if name != dominant and 1 - value >= largest / 2]
     model = "Gustafson" if fit.model == "gustafson" else "Amdahl"
-    if dominant == "load balance":
-        what = f"load imbalance (load balance {factor:.2f} at p = {p})"
-    else:
-        work = "each unit of work" if weak else "the same work"
-        what = f"slower computation ({work} took {1 / factor:.2g}× the core-seconds at p = {p})"
-    text = f"The {model} fit's {fit.symbol} = {fit.fraction:.3g} describes {what}, not serial work"
+    text = f"The {model} fit's {fit.symbol} = {fit.fraction:.3g} describes {' and '.join(named)}, not serial work"
     if serial_fit is None:
         return text + "."
     return (f"{text}: fitted to the time outside the slowest rank's compute alone, "

@@ -124,8 +124,8 @@ def _interval_bars(ax, x, mid, lo, hi, **style):
 def plot_speedup(a: PointAnalysis, out_dir: str) -> str:
     t, ps = a.table, a.ps
     fig, (ax,) = _figure(a, "Scaled speedup" if a.weak else "Speedup",
-                         extra=f"S from the median wall_s over {_reps_text(a)}, {BOOTSTRAP_TEXT}, "
-                               f"dots single repetitions · {a.baseline_short()}")
+                         extra=f"S from the median wall_s over {_reps_text(a)} · {a.baseline_short()}\n"
+                               f"{BOOTSTRAP_TEXT}, dots single repetitions")
     ax.plot(*_per_run(a, "E", scale_by_p=True), ".", color="C0", alpha=0.35, markersize=5,
             label="single repetitions")
     _interval_bars(ax, ps, t["S"], t["S_lo"], t["S_hi"], fmt="o", color="C0",
@@ -146,8 +146,8 @@ def plot_speedup(a: PointAnalysis, out_dir: str) -> str:
 
 def plot_efficiency(a: PointAnalysis, out_dir: str) -> str:
     t, ps = a.table, a.ps
-    fig, (ax,) = _figure(a, "Efficiency", extra=f"E(p) = S(p)/p · {BOOTSTRAP_TEXT}, dots single repetitions · "
-                                                f"{a.baseline_short()}")
+    fig, (ax,) = _figure(a, "Efficiency", extra=f"E(p) = S(p)/p, S from the median wall_s over {_reps_text(a)} · "
+                                                f"{a.baseline_short()}\n{BOOTSTRAP_TEXT}, dots single repetitions")
     p_run, e_run = _per_run(a, "E")
     ax.plot(p_run, e_run, ".", color="C0", alpha=0.35, markersize=5, label="single repetitions")
     _interval_bars(ax, ps, t["E"], t["E_lo"], t["E_hi"], fmt="o-", color="C0",

@@ -80,9 +80,8 @@ class PointAnalysis:
         if self.table.empty:
             return ""
         row = self.table.iloc[-1]
-        column = {"load balance": "lb", "computation scaling": "comp_scaling"}.get(row["dominant"])
-        return factors.fit_reading(self.fit, self.serial_fit, row["dominant"], int(self.ps[-1]),
-                                   row[column] if column else np.nan, self.weak)
+        return factors.fit_reading(self.fit, self.serial_fit, row["dominant"], int(self.ps[-1]), row["lb"],
+                                   row["comp_scaling"], self.weak)
 
     def median_run(self, p) -> pd.Series:
         """The counted run whose wall_s is the median at p (the lower middle one for an even count)."""

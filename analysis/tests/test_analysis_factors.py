@@ -7,7 +7,8 @@ import pytest
 
 from analysis_testlib import raw_runs, run_report, strong_label
 from make_synthetic import SyntheticPoint, write_synthetic
-from parbench_analysis.factors import EFFICIENT
+from parbench_analysis.factors import EFFICIENT, fit_reading
+from parbench_analysis.fitting import Fit
 from parbench_analysis.loader import load_results
 from parbench_analysis.plots import breakdown_layers
 from parbench_analysis.scaling import analyse
@@ -193,3 +194,15 @@ def test_breakdown_layers_add_up_to_the_wall_time(synthetic_files):
         layers, overhead = breakdown_layers(run)
         assert sum(layers.values()) == pytest.approx(run["wall_s"], rel=1e-12)
         assert overhead == run["overhead_s"] and "overhead" not in " ".join(layers)
+
+
+def test_fit_reading_names_a_second_comparable_loss():
+    fit, serial = Fit("amdahl", 0.37, 0.32, 0.43, 0.2, 24), Fit("amdahl", 0.005, 0.0, 0.012, 0.2, 24)
+    both = fit_reading(fit, serial, "computation scaling", 4, lb=0.70, comp_scaling=0.69, weak=False)
+    assert both == ("The Amdahl fit's f = 0.37 describes slower computation (the same work took 1.4× the "
+                    "core-seconds at p = 4) and load imbalance (load balance 0.70 at p = 4), not serial work: fitted "
+                    "to the time outside the slowest rank's compute alone, f_serial = 0.005 [0, 0.012].")
+    one = fit_reading(fit, serial, "computation scaling", 4, lb=0.95, comp_scaling=0.52, weak=False)
+    assert "load imbalance" not in one and "took 1.9× the core-seconds" in one
+    assert fit_reading(fit, serial, "communication", 4, lb=0.7, comp_scaling=0.7, weak=False) == ""
+    assert fit_reading(fit, serial, "none", 4, lb=0.99, comp_scaling=0.99, weak=False) == ""
