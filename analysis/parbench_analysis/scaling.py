@@ -156,8 +156,11 @@ def _add_factors(table: pd.DataFrame, frame: pd.DataFrame, baseline: factors.Bas
     table = table.join(point_intervals(frame, baseline.p0, work, point)).join(factors.per_p_medians(frame))
     table["par_eff_base"] = baseline.par_eff
     p0, n0 = baseline.p0, int(table.loc[baseline.p0, "n"])
-    table["dominant"] = [factors.dominant_loss(r.E, r.lb, r.comm_eff, r.comp_scaling) for r in table.itertuples()]
-    table["diagnosis"] = [factors.diagnosis(r.E, int(p), p0, r.lb, r.comm_eff, r.comp_scaling, weak)
+    # E counts losses against the baseline, so the dominant one is judged against the baseline's own factors.
+    base = dict(lb_base=table.loc[p0, "lb"], comm_eff_base=table.loc[p0, "comm_eff"])
+    table["dominant"] = [factors.dominant_loss(r.E, r.lb, r.comm_eff, r.comp_scaling, **base)
+                         for r in table.itertuples()]
+    table["diagnosis"] = [factors.diagnosis(r.E, int(p), p0, r.lb, r.comm_eff, r.comp_scaling, weak, **base)
                           for p, r in zip(table.index, table.itertuples())]
     table["note"] = [_repetition_note(int(r.n), int(p), p0, n0) for p, r in zip(table.index, table.itertuples())]
     return table

@@ -37,8 +37,10 @@ DEFINITIONS = f"""\
   `work_units` for weak scaling; below 1 when the same work costs more core-seconds). `par_eff_base` =
   U_base/(p0·T(p0)), the baseline's own mean(u)/wall_s. Per run E = lb·comm_eff·comp_scaling/par_eff_base exactly
   (`factors.csv`).
-- `dominant`: the factor with the largest loss (the smallest value) — `load balance`, `communication` or
-  `computation scaling` — or `none` when E ≥ {factors.EFFICIENT}; `diagnosis` says the same in one sentence.
+- `dominant`: the factor with the largest loss against the baseline — the smallest of lb/lb(p0),
+  comm_eff/comm_eff(p0) and comp_scaling, since E counts losses against the baseline too — named `load balance`,
+  `communication` or `computation scaling`, or `none` when E ≥ {factors.EFFICIENT}; `diagnosis` says the same in
+  one sentence (a factor already below {factors.EFFICIENT} at the baseline is shown with its baseline value).
 - `f`, `f_lo`, `f_hi`: fitted serial fraction and its 95 % interval (Student t on the fit's covariance), the
   same on every row of a point; blank when no fit was possible. `fit_model` says which model:
   `amdahl` fits T(p) = T1·(f + (1 − f)/p) to every counted `wall_s`; `gustafson` fits the throughput
@@ -103,6 +105,9 @@ def _markdown_table(rows: pd.DataFrame) -> str:
 def _factor_lines(a: PointAnalysis) -> list[str]:
     """The diagnosis at each p, what the fit describes, and the notes on too few repetitions."""
     base = a.baseline
+    if not np.isfinite(base.par_eff):
+        return ["Why efficiency is lost: no factors, the baseline's runs lack per-rank compute times "
+                "(ranks/compute_s).", ""]
     lines = [f"Why efficiency is lost (medians over repetitions; E = lb · comm_eff · comp_scaling / par_eff_base, "
              f"par_eff_base = {base.par_eff:.2f}: at p0 = {base.p0} the ranks computed for "
              f"{100 * base.par_eff:.0f} % of the wall time):", ""]

@@ -7,7 +7,7 @@ import pytest
 
 from analysis_testlib import raw_runs, run_report, strong_label
 from make_synthetic import SyntheticPoint, write_synthetic
-from parbench_analysis.factors import EFFICIENT, fit_reading
+from parbench_analysis.factors import EFFICIENT, diagnosis, dominant_loss, fit_reading
 from parbench_analysis.fitting import Fit
 from parbench_analysis.loader import load_results
 from parbench_analysis.plots import breakdown_layers
@@ -206,3 +206,17 @@ def test_fit_reading_names_a_second_comparable_loss():
     assert "load imbalance" not in one and "took 1.9× the core-seconds" in one
     assert fit_reading(fit, serial, "communication", 4, lb=0.7, comp_scaling=0.7, weak=False) == ""
     assert fit_reading(fit, serial, "none", 4, lb=0.99, comp_scaling=0.99, weak=False) == ""
+
+
+def test_dominant_loss_is_judged_against_the_baseline():
+    """comm_eff 0.88 at p and at the baseline is no loss; computation scaling 0.92 is the one E shows."""
+    assert dominant_loss(0.89, lb=0.96, comm_eff=0.88, comp_scaling=0.92, comm_eff_base=0.88) == "computation scaling"
+    assert dominant_loss(0.89, lb=0.96, comm_eff=0.88, comp_scaling=0.92) == "communication"  # against a perfect one
+    assert dominant_loss(0.34, lb=0.86, comm_eff=0.21, comp_scaling=0.84, comm_eff_base=0.47) == "communication"
+    assert dominant_loss(0.96, lb=0.5, comm_eff=0.5, comp_scaling=0.5) == "none"
+    assert dominant_loss(0.5, lb=np.nan, comm_eff=0.5, comp_scaling=0.5) == ""
+    text = diagnosis(0.34, 2, 1, lb=0.86, comm_eff=0.21, comp_scaling=0.84, weak=False, comm_eff_base=0.47)
+    assert text.startswith("E = 0.34 at 2 ranks: communication 0.21 against 0.47 at the baseline (the busiest rank "
+                           "computed for 21 % of the wall time;")
+    assert text.endswith("; computation scaling 0.84; load balance 0.86.")
+    assert "took 1.05× the core-seconds" in diagnosis(0.9, 4, 1, 1.0, 1.0, 1 / 1.05, weak=False)
