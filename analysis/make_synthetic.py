@@ -1,7 +1,11 @@
 #!/usr/bin/python3
-"""Write parbench result files (schema version 1) with a known serial fraction.
+"""Write parbench result files (schema version 1) with a known serial fraction and known efficiency factors.
 
 Strong scaling: T(p) = T1 * (f + (1 - f) / p) * (1 + noise)           (Amdahl, serial fraction f)
+                optionally with imbalance and slower computation, which are not serial work:
+                T(p) = T1 * (f + (1 - f) * g(p) / (p * lb(p))) * (1 + noise),
+                lb(p) = `balance` for p > 1 (mean/max rank compute time; at least 1/p), g(p) = 1 + slowdown*(p - 1)
+                (the same work takes g(p) times the core-seconds, so comp_scaling = 1/g(p))
 Weak scaling:   work(p) = p * W1 and T(p) = T1 * p / (p - a (p - 1)) * (1 + noise),
                 so the scaled speedup (work(p)/T(p)) / (work(1)/T(1)) = p - a (p - 1)   (Gustafson, a)
 
@@ -13,6 +17,7 @@ building the C++ program.
     /usr/bin/python3 analysis/make_synthetic.py out.h5 --f 0 0.05 0.3 --ranks 1,2,4,8,16,24 --reps 5
     /usr/bin/python3 analysis/make_synthetic.py weak.h5 --scaling weak --f 0.1
     /usr/bin/python3 analysis/make_synthetic.py sweep.h5 --chunk-sweep --ranks 1,2,4
+    /usr/bin/python3 analysis/make_synthetic.py uneven.h5 --f 0 --balance 0.6      (imbalance, no serial work)
 """
 from __future__ import annotations
 
@@ -36,8 +41,9 @@ RUN_COLUMNS = {
     "start_time": "str", "slurm_job_id": "str",
 }
 
-# How the non-compute ("serial") time of a synthetic run is split over the phase columns.
-SERIAL_PHASE_SHARES = {"distribute_s": 0.4, "collect_s": 0.2, "reduce_s": 0.2, "overhead_s": 0.2}
+# How the non-compute ("serial") time of a synthetic run is split over the phase columns inside wall_s.
+SERIAL_PHASE_SHARES = {"distribute_s": 0.5, "collect_s": 0.25, "reduce_s": 0.25}
+OVERHEAD_S = 0.001  # bookkeeping after wall_s (overhead_s), outside the model's wall time as in parbench
 OTHER_SHARE = 0.02  # part of wall_s left to "other/idle", so the breakdown plot has all its layers
 
 # A chunk-size sweep (the multiprocessing tutorials' `chunksize` lesson): strategy, strategy_label, chunk used,
@@ -75,9 +81,21 @@ class SyntheticPoint:
     work_units: int = 1_000_000             # strong: total work; weak: work per rank
     trace: bool = False                     # write trace/* for the first counted repetition at the largest p
     failed_at: tuple = field(default_factory=tuple)  # rank counts that get one extra run with status "failed"
+    balance: float | None = None            # strong only: lb = mean/max rank compute for p > 1 (None: up to 8 % spread)
+    slowdown: float = 0.0                   # strong only: the work costs 1 + slowdown*(p - 1) times the core-seconds
 
     def __post_init__(self):
         self.strategy_label = self.strategy_label or self.strategy
+        if self.scaling == "weak" and (self.balance is not None or self.slowdown):
+            raise ValueError("balance and slowdown are modelled for strong scaling only")
+
+    def balance_at(self, p: int) -> float:
+        """lb at p: 1 for one rank; never below 1/p (one rank holding all the work)."""
+        return 1.0 if p == 1 or self.balance is None else max(self.balance, 1.0 / p)
+
+    def parallel_stretch(self, p: int) -> float:
+        """How much longer than (1 - f) * T1 / p the parallel part takes at p: g(p) / lb(p)."""
+        return (1 + self.slowdown * (p - 1)) / self.balance_at(p)
 
     @property
     def point(self) -> str:
@@ -101,7 +119,7 @@ def model_wall_time(point: SyntheticPoint, p: int) -> float:
     a = point.serial_fraction
     if point.scaling == "weak":
         return point.t1 * p / (p - a * (p - 1))
-    return point.t1 * (a + (1 - a) / p)
+    return point.t1 * (a + (1 - a) * point.parallel_stretch(p) / p)
 
 
 def model_serial_share(point: SyntheticPoint, p: int) -> float:
@@ -109,7 +127,7 @@ def model_serial_share(point: SyntheticPoint, p: int) -> float:
     a = point.serial_fraction
     if point.scaling == "weak":
         return a  # Gustafson: the serial part is a fixed share of the parallel run
-    return a / (a + (1 - a) / p)
+    return a / (a + (1 - a) * point.parallel_stretch(p) / p)
 
 
 def _run_records(point: SyntheticPoint, rng: np.random.Generator):
@@ -143,9 +161,15 @@ def _phase_times(point: SyntheticPoint, p: int, wall: float, rng: np.random.Gene
     work = point.work_units * p if point.scaling == "weak" else point.work_units
     serial = wall * model_serial_share(point, p)
     compute_max = (wall - serial) * (1 - OTHER_SHARE)
-    # Per-rank compute times: up to 8 % below the slowest rank.
-    compute = compute_max * (1 - 0.08 * rng.random(p))
-    compute[rng.integers(p)] = compute_max
+    if point.balance is None:
+        # Per-rank compute times: up to 8 % below the slowest rank.
+        compute = compute_max * (1 - 0.08 * rng.random(p))
+        compute[rng.integers(p)] = compute_max
+    else:
+        # Rank 0 the slowest, the others equal: mean/max = lb exactly.
+        lb = point.balance_at(p)
+        compute = np.full(p, compute_max * (p * lb - 1) / (p - 1) if p > 1 else compute_max)
+        compute[0] = compute_max
     rec = {
         "ranks": p, "threads": point.threads, "scaling": point.scaling, "tasks": tasks, "work_units": work,
         "wall_s": wall, "compute_max_s": compute_max, "compute_mean_s": float(compute.mean()),
@@ -154,6 +178,7 @@ def _phase_times(point: SyntheticPoint, p: int, wall: float, rng: np.random.Gene
     }
     for phase, share in SERIAL_PHASE_SHARES.items():
         rec[phase] = serial * share
+    rec["overhead_s"] = OVERHEAD_S
     rec["rank_distribute_s"] = rec["distribute_s"] * rng.uniform(0.5, 1.0, p)
     rec["rank_collect_s"] = rec["collect_s"] * rng.uniform(0.5, 1.0, p)
     rec["rank_idle_s"] = compute_max - compute
@@ -178,7 +203,8 @@ def _trace(rec: dict, threads: int, start_offset: float):
             "thread": np.array(thread, np.int64), "start_s": np.array(start), "end_s": np.array(end)}
 
 
-def write_synthetic(path, points, seed: int = 0, created: str | None = None, study: str = "synthetic") -> str:
+def write_synthetic(path, points, seed: int = 0, created: str | None = None, study: str = "synthetic",
+                    schema_version: int = 1) -> str:
     """Write `points` (SyntheticPoint list) as one parbench file; returns the path."""
     rng = np.random.default_rng(seed)
     created = created or datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -186,7 +212,7 @@ def write_synthetic(path, points, seed: int = 0, created: str | None = None, stu
     rows = []
     with h5py.File(path, "w") as f:
         f.attrs["schema"] = "parbench"
-        f.attrs["schema_version"] = np.int64(1)
+        f.attrs["schema_version"] = np.int64(schema_version)
         f.attrs["parbench_version"] = "synthetic"
         f.attrs["git_commit"] = "unknown"
         f.attrs["created"] = created
@@ -260,13 +286,19 @@ def main(argv=None):
     ap.add_argument("--noise", type=float, default=0.03, help="relative noise of wall_s (default 0.03)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--trace", action="store_true", help="write a task trace for the largest rank count")
+    ap.add_argument("--balance", type=float, default=None,
+                    help="load balance mean/max of the rank compute times for p > 1 (strong scaling; default: "
+                         "up to 8 %% spread)")
+    ap.add_argument("--slowdown", type=float, default=0.0,
+                    help="the work costs 1 + SLOWDOWN*(p - 1) times the core-seconds at p ranks (strong scaling)")
     ap.add_argument("--chunk-sweep", action="store_true",
                     help="also write a chunk-size sweep (static; dynamic chunk 1, 10, 100 and auto; guided "
                          "min_chunk 4; cyclic chunk 1 and 32) of a workload labelled 'pi sweep', same rank counts")
     args = ap.parse_args(argv)
     ranks = tuple(int(r) for r in args.ranks.split(","))
     points = [SyntheticPoint(serial_fraction=f, label=f"trig f={f:g}", scaling=args.scaling, ranks=ranks,
-                             repetitions=args.reps, noise=args.noise, trace=args.trace) for f in args.f]
+                             repetitions=args.reps, noise=args.noise, trace=args.trace, balance=args.balance,
+                             slowdown=args.slowdown) for f in args.f]
     if args.chunk_sweep:
         points += chunk_sweep("pi sweep", ranks, args.reps)
     print(write_synthetic(args.output, points, seed=args.seed))

@@ -9,7 +9,7 @@ import sys
 from .chunks import chunk_groups, write_chunk_csv
 from .loader import InputError, load_results
 from .scaling import analyse
-from .summary import fit_sentence, write_summary
+from .summary import fit_sentence, write_factors, write_summary
 
 EXIT_INPUT_ERROR = 2
 
@@ -52,7 +52,7 @@ def _write_chunk_view(runs, output: str) -> str | None:
 
 def _parse_args(argv):
     ap = argparse.ArgumentParser(prog="report.py", description=__doc__)
-    ap.add_argument("files", nargs="+", metavar="FILE", help="parbench HDF5 result files (schema version 1)")
+    ap.add_argument("files", nargs="+", metavar="FILE", help="parbench HDF5 result files (schema version 1 or 2)")
     ap.add_argument("-o", "--output", required=True, metavar="DIR", help="folder for plots and summary")
     return ap.parse_args(argv)
 
@@ -82,11 +82,14 @@ def main(argv=None) -> int:
         written = plot_point(a, out_dir)
         ps = ", ".join(str(p) for p in a.ps)
         print(f"{a.point}: p = {ps}; {a.baseline_short()}; {fit_sentence(a)}")
+        print(f"  {a.table['diagnosis'].iloc[-1]}")
         print(f"  {len(written)} plots in {out_dir}/")
     csv_path, md_path = write_summary(analyses, args.output, folders, args.files)
+    factors_path = write_factors(analyses, args.output)
     plotted = sum(not a.table.empty for a in analyses)
     print(f"plots: {os.path.join(args.output, '<point>', '*.png')} ({plotted} point folder{'s' * (plotted != 1)})")
     print(f"summary: {csv_path} and {md_path}")
+    print(f"efficiency factors per run: {factors_path}")
     chunk_line = _write_chunk_view(runs, args.output)
     if chunk_line:
         print(chunk_line)

@@ -7,7 +7,9 @@ import h5py
 import numpy as np
 import pandas as pd
 
-SUPPORTED_SCHEMA_VERSION = 1
+# Version 2 adds run-table columns (nodes, ranks_per_node, result_hash, stop_reason, ...) that the analysis does
+# not need; unknown columns are read and carried along, never required.
+SUPPORTED_SCHEMA_VERSIONS = (1, 2)
 
 # Run-table columns the analysis needs; a file without them cannot be analysed.
 REQUIRED_COLUMNS = (
@@ -48,10 +50,11 @@ def _check_root(path, f: h5py.File) -> str:
         raise InputError(path, "no schema_version root attribute")
     version = f.attrs["schema_version"]
     # The schema says int64; a string or float "1" is not version 1 of this schema.
-    is_supported = isinstance(version, (int, np.integer)) and version == SUPPORTED_SCHEMA_VERSION
+    is_supported = isinstance(version, (int, np.integer)) and int(version) in SUPPORTED_SCHEMA_VERSIONS
     if not is_supported:
+        readable = " and ".join(str(v) for v in SUPPORTED_SCHEMA_VERSIONS)
         raise InputError(path, f"unsupported schema_version {_text(version)} "
-                               f"(this analysis reads version {SUPPORTED_SCHEMA_VERSION} only)")
+                               f"(this analysis reads versions {readable})")
     return _text(f.attrs["created"]) if "created" in f.attrs else ""
 
 
@@ -72,18 +75,35 @@ def _read_run_table(path, f: h5py.File) -> pd.DataFrame:
     return runs
 
 
-def _run_group_facts(f: h5py.File, groups) -> tuple[list, list]:
-    """Host list and whether a task trace exists, for each run group (missing groups give '' / False)."""
-    hosts, traced = [], []
+# Per-rank compute time u_r (ranks/compute_s) summarised per run, for the efficiency factors (factors.py).
+RANK_COMPUTE_COLUMNS = ("u_sum_s", "u_max_s", "u_ranks")
+
+
+def _rank_compute(g) -> tuple[float, float, int]:
+    """(sum, max, count) of a run group's ranks/compute_s; NaN and 0 when the group or dataset is missing."""
+    d = g.get("ranks/compute_s") if isinstance(g, h5py.Group) else None
+    if not isinstance(d, h5py.Dataset) or d.size == 0:
+        return np.nan, np.nan, 0
+    u = np.asarray(d[()], dtype=float).ravel()
+    return float(u.sum()), float(u.max()), int(u.size)
+
+
+def _run_group_facts(f: h5py.File, groups) -> dict:
+    """Per run group: host list, whether a task trace exists, and the per-rank compute summary (missing groups
+    give '', False and NaN). Run groups may be hard links shared by several runs; h5py follows them."""
+    facts = {"hosts": [], "has_trace": []} | {name: [] for name in RANK_COMPUTE_COLUMNS}
     for name in groups:
         g = f.get(name)
-        hosts.append(_text(g.attrs.get("hosts", "")) if isinstance(g, h5py.Group) else "")
-        traced.append(isinstance(g, h5py.Group) and isinstance(g.get("trace"), h5py.Group))
-    return hosts, traced
+        facts["hosts"].append(_text(g.attrs.get("hosts", "")) if isinstance(g, h5py.Group) else "")
+        facts["has_trace"].append(isinstance(g, h5py.Group) and isinstance(g.get("trace"), h5py.Group))
+        for column, value in zip(RANK_COMPUTE_COLUMNS, _rank_compute(g)):
+            facts[column].append(value)
+    return facts
 
 
 def load_file(path) -> pd.DataFrame:
-    """The run table of one file, plus columns `file`, `created`, `hosts`, `has_trace`."""
+    """The run table of one file, plus columns `file`, `created`, `hosts`, `has_trace` and the per-rank compute
+    summary `u_sum_s`, `u_max_s`, `u_ranks` (sum, max and count of ranks/compute_s)."""
     path = str(path)
     if not os.path.exists(path):
         raise InputError(path, "no such file")
@@ -95,7 +115,8 @@ def load_file(path) -> pd.DataFrame:
         with h5py.File(path, "r") as f:
             created = _check_root(path, f)
             runs = _read_run_table(path, f)
-            runs["hosts"], runs["has_trace"] = _run_group_facts(f, runs["group"])
+            for column, values in _run_group_facts(f, runs["group"]).items():
+                runs[column] = values
     except OSError as exc:  # unreadable or truncated HDF5
         raise InputError(path, f"cannot read HDF5 file ({exc})") from None
     runs["file"] = path

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import textwrap
 
 import matplotlib
 
@@ -13,14 +14,22 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, MaxNLocat
 from .chunks import ChunkGroup  # noqa: E402
 from .loader import read_rank_dataset, read_trace  # noqa: E402
 from .scaling import SERIAL_MEASURED_DEFINITION, PointAnalysis  # noqa: E402
+from .stats import BOOTSTRAP_RESAMPLES  # noqa: E402
 
-PHASES = [  # run-table column, legend label; stacked bottom to top
+PHASES = [  # run-table column, legend label; stacked bottom to top, all inside wall_s
     ("compute_max_s", "compute (slowest rank)"),
     ("distribute_s", "distribute"),
     ("collect_s", "collect"),
     ("reduce_s", "reduce"),
-    ("overhead_s", "overhead"),
 ]
+REST_LABEL = "other/idle (rest of wall_s)"
+FACTOR_STYLE = {  # column: colour, marker, legend label (factors.png)
+    "E": ("black", "s", "E = S/p, efficiency"),
+    "lb": ("C0", "o", "lb = mean(u)/max(u): load balance"),
+    "comm_eff": ("C1", "^", "comm_eff = max(u)/wall_s: communication"),
+    "comp_scaling": ("C2", "D", "comp_scaling = U_base/Σu: computation scaling"),
+}
+BOOTSTRAP_TEXT = f"bars 95 % bootstrap interval ({BOOTSTRAP_RESAMPLES} resamples)"
 DPI = 110
 CHUNK_STYLE = {"dynamic": ("C0", "o"), "guided": ("C1", "s"), "cyclic": ("C2", "^")}  # colour, marker per kind
 PLAIN_NUMBER = FuncFormatter(lambda v, _: f"{v:g}")
@@ -42,7 +51,7 @@ def _figure(a: PointAnalysis, view: str, ncols: int = 1, extra: str = ""):
 def _header_figure(title: str, hosts: str, created: str, ncols: int = 1, extra: str = ""):
     """Figure with a header: what is shown and for what, then host, date and how to read it."""
     fig, axes = plt.subplots(1, ncols, figsize=(6.4 * ncols if ncols > 1 else 7.2, FIG_HEIGHT_IN), squeeze=False)
-    lines = [f"host: {hosts or 'unknown'} · created {created or 'unknown'}"] + ([extra] if extra else [])
+    lines = [f"host: {hosts or 'unknown'} · created {created or 'unknown'}"] + (extra.split("\n") if extra else [])
     top_in = 0.08
     fig.text(0.5, 1 - top_in / FIG_HEIGHT_IN, title, ha="center", va="top", fontsize=11)
     top_in += 0.24
@@ -93,14 +102,34 @@ def _fit_label(a: PointAnalysis) -> str:
     return f"{model} fit, {a.fit.describe()}"
 
 
+def _reps_text(a: PointAnalysis) -> str:
+    reps = sorted({int(a.table["n"].min()), int(a.table["n"].max())})
+    return f"{'–'.join(map(str, reps))} repetitions per p"
+
+
+def _per_run(a: PointAnalysis, column: str, scale_by_p: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """(p, value) of every counted run, from factors.csv's rows (the same definitions as the medians)."""
+    p = a.factors["p"].to_numpy(dtype=float)
+    values = a.factors[column].to_numpy(dtype=float)
+    return p, values * p if scale_by_p else values
+
+
+def _interval_bars(ax, x, mid, lo, hi, **style):
+    """Median with its interval as error bars; a missing interval draws the marker alone."""
+    mid, lo, hi = (np.asarray(v, dtype=float) for v in (mid, lo, hi))
+    yerr = np.nan_to_num(np.vstack([mid - lo, hi - mid]), nan=0.0).clip(min=0)
+    ax.errorbar(x, mid, yerr=yerr, capsize=3, **style)
+
+
 def plot_speedup(a: PointAnalysis, out_dir: str) -> str:
     t, ps = a.table, a.ps
-    reps = sorted({int(t["n"].min()), int(t["n"].max())})
     fig, (ax,) = _figure(a, "Scaled speedup" if a.weak else "Speedup",
-                         extra=f"T = median wall_s over {'–'.join(map(str, reps))} repetitions per p, "
-                               f"bars min–max · {a.baseline_short()}")
-    ax.errorbar(ps, t["S"], yerr=[t["S"] - t["S_lo"], t["S_hi"] - t["S"]], fmt="o", capsize=3,
-                color="C0", label="measured (median, min–max)")
+                         extra=f"S from the median wall_s over {_reps_text(a)} · {a.baseline_short()}\n"
+                               f"{BOOTSTRAP_TEXT}, dots single repetitions")
+    ax.plot(*_per_run(a, "E", scale_by_p=True), ".", color="C0", alpha=0.35, markersize=5,
+            label="single repetitions")
+    _interval_bars(ax, ps, t["S"], t["S_lo"], t["S_hi"], fmt="o", color="C0",
+                   label="measured (median, 95 % interval)")
     ax.plot(ps, ps, "--", color="0.5", label="ideal S = p")
     if a.fit:
         grid = _p_grid(ps)
@@ -117,33 +146,82 @@ def plot_speedup(a: PointAnalysis, out_dir: str) -> str:
 
 def plot_efficiency(a: PointAnalysis, out_dir: str) -> str:
     t, ps = a.table, a.ps
-    fig, (ax,) = _figure(a, "Efficiency", extra=f"E(p) = S(p)/p · {a.baseline_short()}")
-    ax.errorbar(ps, t["E"], yerr=[t["E"] - t["E_lo"], t["E_hi"] - t["E"]], fmt="o-", capsize=3,
-                color="C0", label="measured (median, min–max)")
+    fig, (ax,) = _figure(a, "Efficiency", extra=f"E(p) = S(p)/p, S from the median wall_s over {_reps_text(a)} · "
+                                                f"{a.baseline_short()}\n{BOOTSTRAP_TEXT}, dots single repetitions")
+    p_run, e_run = _per_run(a, "E")
+    ax.plot(p_run, e_run, ".", color="C0", alpha=0.35, markersize=5, label="single repetitions")
+    _interval_bars(ax, ps, t["E"], t["E_lo"], t["E_hi"], fmt="o-", color="C0",
+                   label="measured (median, 95 % interval)")
     ax.axhline(1.0, ls="--", color="0.5", label="ideal E = 1")
     if a.fit:
         grid = _p_grid(ps)
         ax.plot(grid, a.fitted_speedup(grid) / grid, "-", color="C1", label=_fit_label(a))
     _p_axis(ax, ps)
-    ax.set_ylim(0, max(1.1, float(t["E_hi"].max()) * 1.05))
+    top = np.nanmax(np.concatenate([t["E_hi"].to_numpy(dtype=float), e_run]))
+    ax.set_ylim(0, max(1.1, float(top) * 1.05))
     ax.set_ylabel("efficiency E(p) = S(p)/p  [fraction]")
     ax.grid(True, alpha=0.3)
     _legend(ax, fontsize=8, loc="lower left")
     return _save(fig, out_dir, "efficiency.png")
 
 
+def _offsets(ps, count: int, log: bool) -> list:
+    """x positions of `count` series side by side around each p, so their bars do not hide each other."""
+    steps = np.arange(count) - (count - 1) / 2
+    if log:
+        return [ps * 2 ** (0.05 * k) for k in steps]
+    width = (ps.max() - ps.min()) or 1.0
+    return [ps + 0.025 * width * k for k in steps]
+
+
+def plot_factors(a: PointAnalysis, out_dir: str) -> str:
+    """E and the three factors against p, medians with bootstrap intervals; the diagnosis at the largest p."""
+    t, ps = a.table, a.ps
+    base = a.baseline
+    fig, (ax,) = _figure(a, "Efficiency factors",
+                         extra=f"E = lb · comm_eff · comp_scaling / par_eff_base; par_eff_base = {base.par_eff:.2f} "
+                               f"(the ranks' compute share of the wall time at p0 = {base.p0})\n"
+                               f"medians over {_reps_text(a)}, {BOOTSTRAP_TEXT}")
+    log = ps.max() / ps.min() > 8
+    for x, (column, (colour, marker, label)) in zip(_offsets(ps.astype(float), len(FACTOR_STYLE), log),
+                                                     FACTOR_STYLE.items()):
+        _interval_bars(ax, x, t[column], t[f"{column}_lo"], t[f"{column}_hi"], fmt=marker + "-", color=colour,
+                       label=label, markersize=6, linewidth=1.2 if column != "E" else 2.0)
+    ax.axhline(1.0, ls="--", color="0.5", linewidth=0.8)
+    ax.axhline(0.95, ls=":", color="0.5", linewidth=0.8, label="E ≥ 0.95: no dominant loss")
+    _p_axis(ax, ps)
+    highs = t[[f"{c}_hi" for c in FACTOR_STYLE] + list(FACTOR_STYLE)].to_numpy(dtype=float)
+    top = np.nanmax(highs) if np.isfinite(highs).any() else 1.0
+    ax.set_ylim(0, max(1.15, float(top) * 1.05))
+    ax.set_ylabel("efficiency and its factors  [fraction, 1 = no loss]")
+    ax.set_title("\n".join(textwrap.wrap(t["diagnosis"].iloc[-1], 105)), fontsize=8)
+    ax.grid(True, alpha=0.3)
+    _legend(ax, fontsize=7, loc="lower left")
+    return _save(fig, out_dir, "factors.png")
+
+
 def plot_serial_fraction(a: PointAnalysis, out_dir: str) -> str:
     """Left: fitted fraction with its interval next to per-p estimates (Karp-Flatt, or Gustafson's per-p α).
     Right: the measured non-compute share of wall time next to what the fitted model predicts for it."""
     t, ps = a.table, a.ps
+    extra = f"measured serial share = {SERIAL_MEASURED_DEFINITION} · {a.baseline_short()}"
+    reading = a.fit_reading()
+    if reading:  # the fit absorbed imbalance or slower cores: say so where the number is shown
+        extra += "\n" + "\n".join(textwrap.wrap(reading, 170))
     fig, (left, right) = _figure(a, "Gustafson serial fraction" if a.weak else "Amdahl serial fraction", ncols=2,
-                                 extra=f"measured serial share = {SERIAL_MEASURED_DEFINITION} · {a.baseline_short()}")
+                                 extra=extra)
     symbol = "α" if a.weak else "f"
     if a.fit:
-        left.axhline(a.fit.fraction, color="C1", label=f"fit: {a.fit.describe()}")
+        left.axhline(a.fit.fraction, color="C1", label=f"fit to wall_s: {a.fit.describe()}")
         if np.isfinite(a.fit.lo):
             left.axhspan(a.fit.lo, a.fit.hi, color="C1", alpha=0.2, label="95 % interval")
-    else:
+    if a.serial_fit:
+        serial = a.serial_fit
+        left.axhline(serial.fraction, color="C3", ls="--", label="fit to the time outside compute: "
+                     f"{symbol}_serial" + serial.describe().removeprefix(serial.symbol))
+        if np.isfinite(serial.lo):
+            left.axhspan(serial.lo, serial.hi, color="C3", alpha=0.15)
+    if not a.fit:
         left.text(0.5, 0.5, f"no fit:\n{a.no_fit_reason}", transform=left.transAxes, ha="center", va="center",
                   fontsize=8, wrap=True)
     per_p = t["alpha_per_p"] if a.weak else t["karp_flatt"]
@@ -156,8 +234,9 @@ def plot_serial_fraction(a: PointAnalysis, out_dir: str) -> str:
     _p_axis(left, ps)
     left.set_ylabel(f"serial fraction {symbol}  [fraction of {'the p-rank' if a.weak else 'the 1-rank'} time]")
     low, high = left.get_ylim()
-    if a.fit:
-        high = max(high, (a.fit.hi if np.isfinite(a.fit.lo) else a.fit.fraction) * 1.1)
+    for fit in (a.fit, a.serial_fit):
+        if fit:
+            high = max(high, (fit.hi if np.isfinite(fit.lo) else fit.fraction) * 1.1)
     left.set_ylim(min(0.0, low), high)
     left.set_title("fit and per-p estimates", fontsize=9)
     left.grid(True, alpha=0.3)
@@ -165,14 +244,17 @@ def plot_serial_fraction(a: PointAnalysis, out_dir: str) -> str:
 
     right.plot(ps, t["serial_measured"], "o", color="C0", label="measured from phase timings")
     top = max(0.05, float(np.nanmax(t["serial_measured"])) * 1.2)
-    if a.fit:
-        grid = _p_grid(ps)
+    grid = _p_grid(ps)
+    for fit, colour, style, name in ((a.fit, "C1", "-", "fitted model"), (a.serial_fit, "C3", "--", "serial-only")):
+        if not fit:
+            continue
         if a.weak:
-            predicted, how = np.full_like(grid, a.fit.fraction), "α"
+            predicted, how = np.full_like(grid, fit.fraction), "α"
         else:
-            f = a.fit.fraction
+            f = fit.fraction
             predicted, how = f / (f + (1 - f) / grid), "f / (f + (1 − f)/p)"
-        right.plot(grid, predicted, "-", color="C1", label=f"fitted model: {how}")
+        right.plot(grid, predicted, style, color=colour, label=f"{name}: {how}" + (", f = f_serial" if
+                   fit is a.serial_fit and not a.weak else ", α = α_serial" if fit is a.serial_fit else ""))
         top = max(top, float(np.nanmax(predicted)) * 1.1)  # the whole model curve stays in view
     _p_axis(right, ps)
     right.set_ylim(0, min(top, 1.05))
@@ -183,21 +265,35 @@ def plot_serial_fraction(a: PointAnalysis, out_dir: str) -> str:
     return _save(fig, out_dir, "gustafson.png" if a.weak else "amdahl.png")
 
 
+def breakdown_layers(run) -> tuple[dict, float]:
+    """The phases inside a run's wall_s (label -> seconds, the rest of wall_s as other/idle, so they add up to
+    wall_s whenever the phases fit in it) and, apart, overhead_s: bookkeeping after the wall time, not part of it."""
+    layers = {label: float(run[col]) for col, label in PHASES}
+    layers[REST_LABEL] = max(float(run["wall_s"]) - sum(layers.values()), 0.0)
+    return layers, float(run["overhead_s"])
+
+
 def plot_breakdown(a: PointAnalysis, out_dir: str) -> str:
     ps = a.ps
     median_runs = [a.median_run(p) for p in ps]
-    layers = {label: np.array([r[col] for r in median_runs]) for col, label in PHASES}
+    per_run = [breakdown_layers(r) for r in median_runs]
+    layers = {label: np.array([lay[label] for lay, _ in per_run]) for label in per_run[0][0]}
+    overhead = np.array([o for _, o in per_run])
     wall = np.array([r["wall_s"] for r in median_runs])
-    layers["other/idle (rest of wall_s)"] = np.clip(wall - sum(layers.values()), 0, None)
     fig, (absolute, share) = _figure(a, "Time per phase", ncols=2,
-                                     extra="the median-wall_s repetition at each p; phase columns of the run table")
+                                     extra="the median-wall_s repetition at each p; phase columns of the run table; "
+                                           "both panels show the same phases inside wall_s")
     x = np.arange(len(ps))
     bottom_abs, bottom_share = np.zeros(len(ps)), np.zeros(len(ps))
-    for i, (label, values) in enumerate(layers.items()):
-        absolute.bar(x, values, bottom=bottom_abs, color=f"C{i}", label=label)
-        share.bar(x, 100 * values / wall, bottom=bottom_share, color=f"C{i}")
+    colours = [f"C{i}" for i in range(len(PHASES))] + ["C5"]
+    for colour, (label, values) in zip(colours, layers.items()):
+        absolute.bar(x, values, width=0.6, bottom=bottom_abs, color=colour, label=label)
+        share.bar(x, 100 * values / wall, width=0.6, bottom=bottom_share, color=colour)
         bottom_abs += values
         bottom_share += 100 * values / wall
+    absolute.bar(x + 0.42, overhead, width=0.2, color="white", edgecolor="0.4", hatch="///",
+                 label="overhead_s (after wall_s, not in it)")
+    absolute.hlines(wall, x - 0.3, x + 0.3, color="black", linewidth=1.5, label="wall_s")
     for ax in (absolute, share):
         ax.set_xticks(x, [str(p) for p in ps])
         ax.set_xlabel("ranks p")
@@ -205,9 +301,9 @@ def plot_breakdown(a: PointAnalysis, out_dir: str) -> str:
     absolute.set_ylabel("time  [s]")
     absolute.set_title("seconds", fontsize=9)
     share.set_ylabel("share of wall_s  [%]")
-    share.set_ylim(0, 100)
+    share.set_ylim(0, max(100.0, float(bottom_share.max()) * 1.02))  # phases of different ranks may overlap
     share.set_title("share of wall time", fontsize=9)
-    absolute.set_ylim(0, bottom_abs.max() * 1.3)  # headroom for the legend above the bars
+    absolute.set_ylim(0, max(bottom_abs.max(), overhead.max(), wall.max()) * 1.35)  # headroom for the legend
     _legend(absolute, fontsize=7, loc="upper center", ncol=3)
     return _save(fig, out_dir, "breakdown.png")
 
@@ -266,8 +362,9 @@ def plot_timeline(a: PointAnalysis, out_dir: str) -> str | None:
 def plot_point(a: PointAnalysis, out_dir: str) -> list[str]:
     """Every plot that applies to the point; returns the files written."""
     os.makedirs(out_dir, exist_ok=True)
-    written = [plot_speedup(a, out_dir), plot_efficiency(a, out_dir), plot_serial_fraction(a, out_dir),
-               plot_breakdown(a, out_dir), plot_balance(a, out_dir), plot_timeline(a, out_dir)]
+    written = [plot_speedup(a, out_dir), plot_efficiency(a, out_dir), plot_factors(a, out_dir),
+               plot_serial_fraction(a, out_dir), plot_breakdown(a, out_dir), plot_balance(a, out_dir),
+               plot_timeline(a, out_dir)]
     return [w for w in written if w]
 
 

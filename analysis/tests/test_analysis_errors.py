@@ -34,8 +34,8 @@ BAD_FILES = {
     "not_hdf5": (text_file, "not an HDF5 file"),
     "no_schema": (lambda p: hdf5_with(p, schema_version=np.int64(1)), "not a parbench file"),
     "other_schema": (lambda p: hdf5_with(p, schema="other", schema_version=np.int64(1)), "not a parbench file"),
-    "version_2": (lambda p: hdf5_with(p, schema="parbench", schema_version=np.int64(2)),
-                  "unsupported schema_version 2"),
+    "version_3": (lambda p: hdf5_with(p, schema="parbench", schema_version=np.int64(3)),
+                  "unsupported schema_version 3"),
     "no_runs_table": (without_runs_group, "no runs"),
     "empty_runs": (empty_run_table, "no runs"),
 }

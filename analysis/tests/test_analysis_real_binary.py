@@ -3,47 +3,22 @@
 PARBENCH_BIN names the executable (default <repo>/build/parbench). A missing binary FAILS the test, so a
 broken build cannot pass silently; set PARBENCH_ALLOW_NO_BINARY=1 to skip instead (e.g. while it is being written).
 """
-import os
-import shutil
-import subprocess
-
-import h5py
+import numpy as np
 import pandas as pd
 import pytest
 
-from analysis_testlib import REPO_ROOT, run_report
-
-MPI_ENV = {"OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1",
-           "OMPI_MCA_rmaps_base_oversubscribe": "1", "OMPI_MCA_pml": "ob1"}
-
-
-def parbench_binary():
-    binary = os.environ.get("PARBENCH_BIN", os.path.join(REPO_ROOT, "build", "parbench"))
-    if os.path.isfile(binary) and os.access(binary, os.X_OK):
-        return binary
-    message = (f"parbench binary not found at {binary}: build it (cmake) or set PARBENCH_BIN; "
-               "set PARBENCH_ALLOW_NO_BINARY=1 to skip this test")
-    if os.environ.get("PARBENCH_ALLOW_NO_BINARY") == "1":
-        pytest.skip(message)
-    pytest.fail(message, pytrace=False)
+from analysis_testlib import raw_runs, run_report, run_study
 
 
 @pytest.mark.real_binary
 def test_report_on_smoke_study_from_real_binary(tmp_path):
-    binary = parbench_binary()
-    mpirun = shutil.which("mpirun")
-    assert mpirun, "mpirun not found on PATH"
-    smoke = tmp_path / "smoke.h5"
-    run = subprocess.run([mpirun, "-np", "2", binary, "run", "configs/smoke.toml", "-o", str(smoke), "--quiet"],
-                         cwd=REPO_ROOT, env={**os.environ, **MPI_ENV}, capture_output=True, text=True, timeout=120)
-    assert run.returncode == 0, f"parbench failed ({run.returncode}):\n{run.stdout}\n{run.stderr}"
+    smoke = run_study("configs/smoke.toml", tmp_path / "smoke.h5", ranks=2)
 
     out = tmp_path / "report"
     result = run_report(smoke, "-o", out)
     assert result.returncode == 0, result.stderr
 
-    with h5py.File(smoke, "r") as f:
-        runs = pd.DataFrame({k: (d.asstr()[()] if d.dtype.kind == "O" else d[()]) for k, d in f["runs"].items()})
+    runs = raw_runs(smoke)
     counted = runs[(runs["warmup"] == 0) & (runs["status"] == "ok")]
     assert not counted.empty, "the smoke study produced no counted runs"
     summary = pd.read_csv(out / "summary.csv")
@@ -52,3 +27,8 @@ def test_report_on_smoke_study_from_real_binary(tmp_path):
         assert sorted(rows["p"]) == sorted(group["ranks"].unique()), point
         assert rows["T"].gt(0).all()
     assert (out / "summary.md").is_file()
+    # Every workload and strategy: the factors multiply to E on every counted run.
+    factors = pd.read_csv(out / "factors.csv", float_precision="round_trip")
+    assert len(factors) == len(counted)
+    product = factors["lb"] * factors["comm_eff"] * factors["comp_scaling"] / factors["par_eff_base"]
+    assert (np.abs(factors["E"] - product) / factors["E"]).max() < 1e-9

@@ -8,8 +8,9 @@ import pytest
 
 from analysis_testlib import NO_P1_FRACTION, STRONG_FRACTIONS, WEAK_ALPHA, png_size, strong_label
 
-STRONG_PLOTS = {"speedup.png", "efficiency.png", "amdahl.png", "breakdown.png", "balance.png"}
-WEAK_PLOTS = {"speedup.png", "efficiency.png", "gustafson.png", "breakdown.png", "balance.png", "timeline.png"}
+STRONG_PLOTS = {"speedup.png", "efficiency.png", "factors.png", "amdahl.png", "breakdown.png", "balance.png"}
+WEAK_PLOTS = {"speedup.png", "efficiency.png", "factors.png", "gustafson.png", "breakdown.png", "balance.png",
+              "timeline.png"}
 
 
 def raw_counted_wall_times(path, point):
