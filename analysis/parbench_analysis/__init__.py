@@ -11,4 +11,5 @@ Modules, in the order the report uses them:
   summary  -- summary.csv, summary.md and factors.csv
   chunks   -- across points: wall time per chunk setting of one label, threads and p; chunks.csv
   cli      -- the `report.py` command line
+  export   -- (not part of the report) Extra-P input from the counted runs; the `export.py` command line
 """
