@@ -53,9 +53,9 @@ void print_list() {
   for (const param::ParamSpec& p : config::study_params()) std::printf("      %s\n", param::describe(p).c_str());
 }
 
-// analysis/report.py: $PARBENCH_ANALYSIS_DIR, else next to the build directory holding this executable, else the
-// source tree it was built from. The interpreter: $PARBENCH_PYTHON, else Debian's /usr/bin/python3 (which has h5py).
-std::string analysis_script() {
+// analysis/NAME: $PARBENCH_ANALYSIS_DIR, else next to the build directory holding this executable, else the source
+// tree it was built from.
+std::string analysis_script(const std::string& name) {
   namespace fs = std::filesystem;
   std::vector<fs::path> candidates;
   if (const char* dir = std::getenv("PARBENCH_ANALYSIS_DIR")) candidates.emplace_back(dir);
@@ -64,18 +64,18 @@ std::string analysis_script() {
   if (!ec) candidates.push_back(exe.parent_path().parent_path() / "analysis");
   candidates.emplace_back(std::string(PARBENCH_SOURCE_DIR) + "/analysis");
   for (const fs::path& dir : candidates)
-    if (fs::exists(dir / "report.py", ec)) return (dir / "report.py").string();
-  throw UserError("report", "", "cannot find analysis/report.py; set PARBENCH_ANALYSIS_DIR to the analysis directory");
+    if (fs::exists(dir / name, ec)) return (dir / name).string();
+  throw UserError(name, "", "cannot find analysis/" + name + "; set PARBENCH_ANALYSIS_DIR to the analysis directory");
 }
 
-int run_report(const std::vector<std::string>& files, const std::string& out_dir) {
-  const std::string script = analysis_script();
+// Runs analysis/NAME with `args` under $PARBENCH_PYTHON, else Debian's /usr/bin/python3 (which has h5py); returns
+// its exit code.
+int run_analysis(const std::string& name, const std::vector<std::string>& args) {
   const char* python = std::getenv("PARBENCH_PYTHON");
-  std::vector<std::string> args = {python ? python : "/usr/bin/python3", script};
-  args.insert(args.end(), files.begin(), files.end());
-  args.insert(args.end(), {"-o", out_dir});
+  std::vector<std::string> argv_strings = {python ? python : "/usr/bin/python3", analysis_script(name)};
+  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
+  for (std::string& a : argv_strings) argv.push_back(a.data());
   argv.push_back(nullptr);
   const pid_t pid = fork();
   if (pid == 0) {
@@ -128,6 +128,16 @@ int main(int argc, char** argv) {
   report->add_option("files", report_inputs, "parbench HDF5 files")->required();
   report->add_option("-o,--output", report_dir, "directory for PNGs and summary")->capture_default_str();
 
+  auto* exporter =
+      app.add_subcommand("export", "the study's timings in Extra-P's input format (runs analysis/export.py)");
+  std::vector<std::string> export_inputs;
+  std::string export_format = "extrap", export_output;
+  exporter->add_option("files", export_inputs, "parbench HDF5 files")->required();
+  exporter->add_option("--format", export_format, "extrap (text) or extrap-jsonl")
+      ->check(CLI::IsMember({"extrap", "extrap-jsonl"}))
+      ->capture_default_str();
+  exporter->add_option("-o,--output", export_output, "file to write")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -152,7 +162,16 @@ int main(int argc, char** argv) {
       std::printf("merged %zu files into %s\n", merge_inputs.size(), merge_output.c_str());
       return 0;
     }
-    if (app.got_subcommand("report")) return run_report(report_inputs, report_dir);
+    if (app.got_subcommand("report")) {
+      std::vector<std::string> args = report_inputs;
+      args.insert(args.end(), {"-o", report_dir});
+      return run_analysis("report.py", args);
+    }
+    if (app.got_subcommand("export")) {
+      std::vector<std::string> args = export_inputs;
+      args.insert(args.end(), {"--format", export_format, "-o", export_output});
+      return run_analysis("export.py", args);
+    }
     return run::run_study(argc, argv, run_options);
   } catch (const UserError& e) {
     if (launch_rank() == 0) std::fprintf(stderr, "error: %s\n", e.what());

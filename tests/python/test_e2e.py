@@ -215,3 +215,18 @@ def test_list_shows_every_workload_with_parameters(parbench):
 def test_version_and_help(parbench):
     assert subprocess.run([str(parbench), "--version"], capture_output=True, text=True).stdout.startswith("parbench")
     assert "run" in subprocess.run([str(parbench), "--help"], capture_output=True, text=True).stdout
+
+
+def test_export_writes_extrap_input_through_the_binary(smoke, parbench, tmp_path):
+    out = tmp_path / "study.txt"
+    p = subprocess.run([str(parbench), "export", str(smoke[0]), "--format", "extrap", "-o", str(out)],
+                       capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    text = out.read_text()
+    assert "PARAMETER p" in text and "POINTS 1 2" in text
+    with h5py.File(smoke[0], "r") as f:
+        points = {s for s, w in zip(f["runs/point"].asstr()[()], f["runs/warmup"][()]) if not w}
+    assert text.count("REGION ") == len(points)
+    bad = subprocess.run([str(parbench), "export", str(smoke[0]), "--format", "csv", "-o", str(out)],
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and bad.stderr.startswith("error: ")
