@@ -7,7 +7,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 packages=(
   g++ cmake make git pkg-config
   openmpi-bin libopenmpi-dev libboost-mpi-dev libboost-serialization-dev
-  libhdf5-dev hdf5-tools libtomlplusplus-dev libcli11-dev librandom123-dev nlohmann-json3-dev
+  libhdf5-dev hdf5-tools libtomlplusplus-dev libcli11-dev librandom123-dev nlohmann-json3-dev libxxhash-dev
   libgtest-dev libbenchmark-dev
   python3-h5py python3-numpy python3-scipy python3-matplotlib python3-pandas python3-pytest
   slurmctld slurmd slurm-client munge shellcheck clang clang-format libclang-rt-14-dev

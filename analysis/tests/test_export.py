@@ -21,7 +21,7 @@ import pytest
 from analysis_testlib import ANALYSIS_DIR, REPO_ROOT
 from make_synthetic import SyntheticPoint, write_synthetic
 from parbench_analysis.export import Region, format_decimal, group_experiments, region_name
-from test_analysis_real_binary import MPI_ENV, parbench_binary
+from analysis_testlib import MPI_ENV, parbench_binary
 
 EXPORT = os.path.join(ANALYSIS_DIR, "export.py")
 NUMBER = re.compile(r"^[-+]?[0-9]+(\.[0-9]*)?$")   # Extra-P's NUMBER: no exponent

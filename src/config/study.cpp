@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -28,7 +29,7 @@ std::string default_label(const std::string& kind, const param::Params& params,
     const param::ParamValue& v = params.get(spec.name);
     if (spec.default_value && *spec.default_value == v) continue;
     std::string shown = param::to_string(v);
-    if (spec.type == param::ParamType::kChunk && std::get<std::int64_t>(v) == param::kAutoChunk) shown = "auto";
+    if (spec.type == param::ParamType::kCountOrAuto && std::get<std::int64_t>(v) == param::kAuto) shown = "auto";
     if (shown.size() > 2 && shown.front() == '"') shown = shown.substr(1, shown.size() - 2);
     label += " " + spec.name + "=" + shown;
   }
@@ -79,16 +80,39 @@ std::vector<EntryConfig> parse_entries(const toml::table& root, const char* key,
 }  // namespace
 
 const std::vector<param::ParamSpec>& study_params() {
-  static const std::vector<param::ParamSpec> specs = {
-      {"name", param::ParamType::kString, "study name (default: the config file's name)", std::nullopt},
-      {"repetitions", param::ParamType::kInteger, "counted repetitions of every point", std::int64_t{3}, 1, 1e6},
-      {"warmup", param::ParamType::kInteger, "uncounted repetitions before them", std::int64_t{1}, 0, 1e6},
-      {"ranks", param::ParamType::kIntegerList, "sub-communicator sizes swept inside one launch (default: every rank)",
+  using param::ParamSpec;
+  using param::ParamType;
+  static const std::vector<ParamSpec> specs = {
+      {"name", ParamType::kString, "study name (default: the config file's name)", std::nullopt},
+      {"repetitions", ParamType::kCountOrAuto,
+       "counted repetitions of every point; \"auto\": repeat until the median wall time is within `precision`",
+       std::int64_t{3}},
+      {"precision", ParamType::kReal,
+       "repetitions = \"auto\": relative half-width wanted of the median's 95 % interval", 0.05, 1e-4, 1.0},
+      {"min_repetitions", ParamType::kInteger, "repetitions = \"auto\": at least this many", std::int64_t{6}, 1, 1e6},
+      {"max_repetitions", ParamType::kInteger, "repetitions = \"auto\": at most this many", std::int64_t{50}, 1, 1e6},
+      {"time_budget", ParamType::kDuration,
+       "repetitions = \"auto\": stop every point once the study has run this long (inside a SLURM job also before "
+       "the job's time runs out)",
+       std::nullopt, 1, 1e8},
+      {"warmup", ParamType::kInteger, "uncounted repetitions before them", std::int64_t{1}, 0, 1e6},
+      {"ranks", ParamType::kIntegerList, "sub-communicator sizes swept inside one launch (default: every rank)",
        std::nullopt, 1, 1e7},
-      {"threads", param::ParamType::kIntegerList, "threads per rank to sweep", std::vector<std::int64_t>{1}, 1, 1024},
-      {"trace", param::ParamType::kBoolean, "record a per-task trace (task, rank, thread, start, end)", false},
+      {"nodes", ParamType::kIntegerList,
+       "node counts to place each rank count on (ranks / nodes per node, block-wise); default: the first ranks",
+       std::nullopt, 1, 1e6},
+      {"threads", ParamType::kIntegerList, "threads per rank to sweep", std::vector<std::int64_t>{1}, 1, 1024},
+      {"order",
+       ParamType::kString,
+       "order of the runs within a round: point by point, or random (seeded)",
+       std::string("interleaved"),
+       {},
+       {},
+       {"interleaved", "random"}},
+      {"seed", ParamType::kInteger, "order = \"random\": the shuffle's seed", std::int64_t{1}, 0, 9e18},
+      {"trace", ParamType::kBoolean, "record a per-task trace (task, rank, thread, start, end)", false},
       {"scaling",
-       param::ParamType::kString,
+       ParamType::kString,
        "strong: fixed work; weak: size parameters grow with ranks",
        std::string("strong"),
        {},
@@ -122,9 +146,20 @@ Study parse_study(const std::string& text, const std::string& path) {
   }
   study.name = sp.has("name") ? sp.string("name") : std::filesystem::path(path).stem().string();
   study.repetitions = sp.integer("repetitions");
+  study.precision = sp.real("precision");
+  study.min_repetitions = sp.integer("min_repetitions");
+  study.max_repetitions = sp.integer("max_repetitions");
+  if (sp.has("time_budget")) study.time_budget_s = sp.real("time_budget");
+  if (study.min_repetitions > study.max_repetitions)
+    throw UserError(path, "study.min_repetitions",
+                    "must be at most max_repetitions (" + std::to_string(study.max_repetitions) + "), got " +
+                        std::to_string(study.min_repetitions));
   study.warmup = sp.integer("warmup");
   if (sp.has("ranks")) study.ranks = sp.integers("ranks");
+  if (sp.has("nodes")) study.nodes = sp.integers("nodes");
   study.threads = sp.integers("threads");
+  study.random_order = sp.string("order") == "random";
+  study.seed = sp.integer("seed");
   study.trace = sp.boolean("trace");
   study.weak_scaling = sp.string("scaling") == "weak";
 
@@ -157,7 +192,9 @@ void override_ranks(Study& study, const std::vector<std::int64_t>& ranks) {
   study.text += note + "\n";
 }
 
-std::vector<RunSpec> plan(const Study& study, int world_size) {
+Plan plan(const Study& study, const std::vector<std::int64_t>& ranks_per_node) {
+  std::int64_t world_size = 0;
+  for (std::int64_t n : ranks_per_node) world_size += n;
   std::vector<std::int64_t> ranks = study.ranks;
   if (ranks.empty()) ranks.push_back(world_size);
   for (std::size_t i = 0; i < ranks.size(); ++i) {
@@ -166,19 +203,92 @@ std::vector<RunSpec> plan(const Study& study, int world_size) {
                       "must be at most the " + std::to_string(world_size) + " ranks of this launch, got " +
                           std::to_string(ranks[i]));
   }
-  std::vector<RunSpec> runs;
+  const std::vector<std::int64_t> nodes = study.nodes.empty() ? std::vector<std::int64_t>{0} : study.nodes;
+  for (std::size_t j = 0; j < study.nodes.size(); ++j) {
+    const std::int64_t n = study.nodes[j];
+    const std::string key = "study.nodes[" + std::to_string(j + 1) + "]";
+    if (n > static_cast<std::int64_t>(ranks_per_node.size()))
+      throw UserError(study.path, key,
+                      "must be at most the " + std::to_string(ranks_per_node.size()) + " node(s) of this launch, got " +
+                          std::to_string(n));
+    const std::int64_t room = *std::min_element(ranks_per_node.begin(), ranks_per_node.begin() + n);
+    for (std::int64_t r : ranks) {
+      if (r % n != 0)
+        throw UserError(study.path, key,
+                        std::to_string(n) +
+                            " nodes hold equal shares of a rank count, so every study.ranks must be a "
+                            "multiple of " +
+                            std::to_string(n) + ", got " + std::to_string(r));
+      if (r / n > room)
+        throw UserError(study.path, key,
+                        std::to_string(r) + " ranks on " + std::to_string(n) + " nodes need " + std::to_string(r / n) +
+                            " ranks per node, but the launch has " + std::to_string(room) + " on one of them");
+    }
+  }
+  Plan p;
   for (int w = 0; w < static_cast<int>(study.workloads.size()); ++w)
     for (int s = 0; s < static_cast<int>(study.strategies.size()); ++s)
       for (std::int64_t threads : study.threads) {
-        // Rank counts interleaved within each repetition: slow drifts of a shared machine then affect every rank
-        // count alike, and speedups compare runs measured side by side.
-        for (std::int64_t k = 0; k < study.warmup; ++k)
-          for (std::int64_t r : ranks)
-            runs.push_back({static_cast<std::int64_t>(runs.size()), w, s, r, threads, k, true});
-        for (std::int64_t k = 0; k < study.repetitions; ++k)
-          for (std::int64_t r : ranks)
-            runs.push_back({static_cast<std::int64_t>(runs.size()), w, s, r, threads, k, false});
+        for (std::int64_t r : ranks)
+          for (std::int64_t n : nodes) p.cells.push_back({p.points, w, s, threads, r, n});
+        ++p.points;
       }
+  p.warmup_rounds = study.warmup;
+  p.rounds = study.warmup + (study.auto_repetitions() ? study.max_repetitions : study.repetitions);
+  return p;
+}
+
+namespace {
+
+// SplitMix64: a small, fully specified generator, so a seeded order is the same on every platform (the standard
+// library's distributions and shuffle are not).
+std::uint64_t splitmix(std::uint64_t& state) {
+  std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+// Fisher–Yates with unbiased bounded draws.
+template <class T>
+void shuffle(std::vector<T>& v, std::uint64_t seed) {
+  std::uint64_t state = seed;
+  for (std::size_t i = v.size(); i > 1; --i) {
+    const std::uint64_t bound = i, limit = UINT64_MAX - UINT64_MAX % bound;
+    std::uint64_t x;
+    do x = splitmix(state);
+    while (x >= limit);
+    std::swap(v[i - 1], v[static_cast<std::size_t>(x % bound)]);
+  }
+}
+
+}  // namespace
+
+std::vector<RunSpec> round_runs(const Study& study, const Plan& plan, std::int64_t round,
+                                const std::vector<char>& active) {
+  std::vector<RunSpec> runs;
+  const bool warmup = round < plan.warmup_rounds;
+  for (int c = 0; c < static_cast<int>(plan.cells.size()); ++c) {
+    const Cell& cell = plan.cells[static_cast<std::size_t>(c)];
+    if (!active.empty() && !active[static_cast<std::size_t>(cell.point)]) continue;
+    runs.push_back({round * static_cast<std::int64_t>(plan.cells.size()) + c, round, c, cell.point, cell.workload,
+                    cell.strategy, cell.ranks, cell.nodes, cell.threads, warmup ? round : round - plan.warmup_rounds,
+                    warmup});
+  }
+  if (study.random_order) {
+    std::uint64_t state =
+        static_cast<std::uint64_t>(study.seed) * 0x2545f4914f6cdd1dULL + static_cast<std::uint64_t>(round);
+    shuffle(runs, splitmix(state));
+  }
+  return runs;
+}
+
+std::vector<RunSpec> all_runs(const Study& study, const Plan& plan) {
+  std::vector<RunSpec> runs;
+  for (std::int64_t round = 0; round < plan.rounds; ++round) {
+    const std::vector<RunSpec> r = round_runs(study, plan, round);
+    runs.insert(runs.end(), r.begin(), r.end());
+  }
   return runs;
 }
 

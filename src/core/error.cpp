@@ -6,6 +6,14 @@
 #include <cstdlib>
 
 namespace parbench {
+namespace {
+std::string& node_name() {
+  static std::string name;
+  return name;
+}
+}  // namespace
+
+void set_node_name(const std::string& name) { node_name() = name; }
 
 void abort_job(const char* what) {
   int initialized = 0, finalized = 0, rank = 0;
@@ -13,7 +21,10 @@ void abort_job(const char* what) {
   MPI_Finalized(&finalized);
   const bool live = initialized && !finalized;
   if (live) MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  std::fprintf(stderr, "error: rank %d failed: %s\n", rank, what);
+  if (node_name().empty())
+    std::fprintf(stderr, "error: rank %d failed: %s\n", rank, what);
+  else
+    std::fprintf(stderr, "error: rank %d (node %s) failed: %s\n", rank, node_name().c_str(), what);
   std::fflush(stderr);
   if (live) MPI_Abort(MPI_COMM_WORLD, kExitRunFailure);
   std::_Exit(kExitRunFailure);

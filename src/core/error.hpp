@@ -22,9 +22,13 @@ class UserError : public std::runtime_error {
   explicit UserError(const std::string& what) : std::runtime_error(what) {}
 };
 
-// A rank failed (an exception escaped a run, or a thread died): prints "error: rank N failed: <what>" once, on this
-// rank, and aborts the whole MPI job with kExitRunFailure so no rank waits forever. Safe before/after MPI.
+// A rank failed (an exception escaped a run, or a thread died): prints "error: rank N (node NAME) failed: <what>"
+// once, on this rank, and aborts the whole MPI job with kExitRunFailure so no rank waits forever. Safe before/after
+// MPI.
 [[noreturn]] void abort_job(const char* what);
+
+// The node this rank runs on, for abort_job's message (set once the launch's nodes are known).
+void set_node_name(const std::string& name);
 
 namespace detail {
 [[noreturn]] void check_failed(const char* file, int line, const char* cond, const std::string& msg);

@@ -321,9 +321,11 @@ void append_row(hid_t table, const std::vector<std::pair<std::string, Cell>>& ro
   for (const auto& [name, cell] : row) {
     Object type = std::holds_alternative<std::string>(cell) ? string_type()
                   : std::holds_alternative<double>(cell)    ? Object(H5Tcopy(H5T_IEEE_F64LE))
+                  : std::holds_alternative<bool>(cell)      ? Object(H5Tcopy(H5T_STD_I8LE))
                                                             : Object(H5Tcopy(H5T_STD_I64LE));
     hid_t mem = std::holds_alternative<std::string>(cell) ? type.id()
                 : std::holds_alternative<double>(cell)    ? H5T_NATIVE_DOUBLE
+                : std::holds_alternative<bool>(cell)      ? H5T_NATIVE_INT8
                                                           : H5T_NATIVE_INT64;
     if (!exists(table, name)) {
       hsize_t zero = 0, unlimited = H5S_UNLIMITED, chunk = 64;
@@ -344,16 +346,24 @@ void append_row(hid_t table, const std::vector<std::pair<std::string, Cell>>& ro
     Object mem_space(H5Screate_simple(1, &count, nullptr));
     const void* p = nullptr;
     const char* sp_str = nullptr;
+    std::int8_t flag = 0;
     if (const auto* s = std::get_if<std::string>(&cell)) {
       sp_str = s->c_str();
       p = &sp_str;
     } else if (const auto* d = std::get_if<double>(&cell)) {
       p = d;
+    } else if (const auto* b = std::get_if<bool>(&cell)) {
+      flag = *b ? 1 : 0;
+      p = &flag;
     } else {
       p = &std::get<std::int64_t>(cell);
     }
     check(H5Dwrite(ds.id(), mem, mem_space.id(), file_space.id(), H5P_DEFAULT, p), "append " + name);
   }
+}
+
+void link(hid_t file, const std::string& existing, hid_t parent, const std::string& name) {
+  check(H5Lcreate_hard(file, existing.c_str(), parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT), "link " + name);
 }
 
 void copy(hid_t src, const std::string& src_path, hid_t dst, const std::string& dst_path) {

@@ -75,9 +75,13 @@ std::optional<DatasetInfo> inspect(hid_t parent, const std::string& name);
 // A numeric dataset (integers too) read straight into doubles, HDF5 converting in one read.
 std::vector<double> read_doubles(hid_t parent, const std::string& name);
 
-// Columns of a table group: extendible 1-D datasets, one value appended per row.
-using Cell = std::variant<std::int64_t, double, std::string>;
+// Columns of a table group: extendible 1-D datasets, one value appended per row (int64, float64, int8 for bool,
+// UTF-8 string).
+using Cell = std::variant<std::int64_t, double, std::string, bool>;
 void append_row(hid_t table, const std::vector<std::pair<std::string, Cell>>& row);
+
+// A second name for the object at `existing` (a path in the same file): an HDF5 hard link.
+void link(hid_t file, const std::string& existing, hid_t parent, const std::string& name);
 
 // Copies every attribute, group and dataset of src_path in `src` to dst_path in `dst`.
 void copy(hid_t src, const std::string& src_path, hid_t dst, const std::string& dst_path);

@@ -11,10 +11,10 @@
 
 namespace parbench::mpi {
 
-bool sleepy_any(const boost::mpi::communicator& comm, bool flag) {
-  int in = flag ? 1 : 0, out = 0;
+int sleepy_or(const boost::mpi::communicator& comm, int flags) {
+  int out = 0;
   MPI_Request request;
-  MPI_Iallreduce(&in, &out, 1, MPI_INT, MPI_LOR, static_cast<MPI_Comm>(comm), &request);
+  MPI_Iallreduce(&flags, &out, 1, MPI_INT, MPI_BOR, static_cast<MPI_Comm>(comm), &request);
   std::chrono::microseconds pause{2};
   for (;;) {
     int done = 0;
@@ -23,7 +23,7 @@ bool sleepy_any(const boost::mpi::communicator& comm, bool flag) {
     std::this_thread::sleep_for(pause);
     pause = std::min(pause * 2, std::chrono::microseconds{1000});
   }
-  return out != 0;
+  return out;
 }
 
 int count(std::int64_t n) {

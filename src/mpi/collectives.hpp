@@ -10,10 +10,10 @@
 
 namespace parbench::mpi {
 
-// All-reduce (logical or) of `flag` over `comm` that waits by sleeping, not spinning: MPI_Iallreduce polled with
+// All-reduce (bitwise or) of `flags` over `comm` that waits by sleeping, not spinning: MPI_Iallreduce polled with
 // MPI_Test and a backing-off sleep (up to 1 ms). Ranks outside the current run wait here without burning the cores
-// the run is measured on; the flag carries "stop requested" across ranks at a run boundary.
-bool sleepy_any(const boost::mpi::communicator& comm, bool flag);
+// the run is measured on; the flags carry "stop" requests across ranks at a run boundary.
+int sleepy_or(const boost::mpi::communicator& comm, int flags);
 
 // MPI_Scatterv / MPI_Gatherv on plain buffers of an MPI datatype. Boost.MPI 1.74's versions dereference the (null)
 // root-only buffer on other ranks, which UBSan rightly reports. counts/displs matter on the root only.

@@ -73,7 +73,27 @@ void ConsoleWriter::write(const RunRecord& r) {
   std::fflush(stderr);
 }
 
-void ConsoleWriter::live(const std::string& point, std::int64_t ranks, std::int64_t tasks_done, std::int64_t tasks) {
+void ConsoleWriter::run_started(const config::RunSpec& spec, const std::string& point, std::int64_t tasks) {
+  current_point_ = point;
+  current_ranks_ = spec.ranks;
+  current_tasks_ = tasks;
+  live(-1);  // the run's line appears as it starts; strategies that count tasks update it
+}
+
+void ConsoleWriter::run_progress(std::int64_t tasks_done) { live(tasks_done); }
+
+void ConsoleWriter::point_done(const PointRecord& p) {
+  if (p.stop_reason == "repetitions") return;  // a fixed count: nothing to say
+  char line[512];
+  std::snprintf(line, sizeof line, "%s ranks=%lld: %s after %lld repetitions, median %.6g s [%.6g, %.6g]",
+                p.point.c_str(), static_cast<long long>(p.ranks), p.stop_reason.c_str(),
+                static_cast<long long>(p.repetitions), p.median_s, p.ci_lo_s, p.ci_hi_s);
+  stops_.push_back(line);
+}
+
+void ConsoleWriter::live(std::int64_t tasks_done) {
+  const std::string& point = current_point_;
+  const std::int64_t ranks = current_ranks_, tasks = current_tasks_;
   if (quiet_ || !tty_) return;
   const double elapsed = timing::now() - start_;
   // Runs done so far, counting the current one's finished share where the strategy reports it.
@@ -103,6 +123,7 @@ void ConsoleWriter::finalize() {
                   s, s / static_cast<double>(p));
     }
   }
+  for (const std::string& f : stops_) std::printf("stopped: %s\n", f.c_str());
   for (const std::string& f : failures_) std::printf("not ok: %s\n", f.c_str());
   std::fflush(stdout);
 }

@@ -13,12 +13,16 @@ class ConsoleWriter final : public Writer {
  public:
   explicit ConsoleWriter(bool quiet);
   void begin(const StudyInfo& info) override;
+  void run_started(const config::RunSpec& spec, const std::string& point, std::int64_t tasks) override;
+  void run_progress(std::int64_t tasks_done) override;
   void write(const RunRecord& record) override;
+  void point_done(const PointRecord& record) override;
   void finalize() override;
-  // On a terminal only: rewrites the live line with the tasks done so far in the current run (-1: not known yet).
-  void live(const std::string& point, std::int64_t ranks, std::int64_t tasks_done, std::int64_t tasks);
 
  private:
+  // On a terminal only: rewrites the live line with the tasks done so far in the current run (-1: not known yet).
+  void live(std::int64_t tasks_done);
+
   bool quiet_, tty_;
   std::int64_t total_ = 0, done_ = 0;
   double start_ = 0;
@@ -26,6 +30,9 @@ class ConsoleWriter final : public Writer {
   std::map<std::string, std::map<std::int64_t, std::vector<double>>> walls_;
   std::vector<std::string> order_;
   std::vector<std::string> failures_;
+  std::vector<std::string> stops_;  // auto repetitions: why each point stopped
+  std::string current_point_;
+  std::int64_t current_ranks_ = 0, current_tasks_ = 0;
 };
 
 }  // namespace parbench::output

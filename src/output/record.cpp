@@ -39,12 +39,28 @@ double RunRecord::imbalance() const {
   const double mean = compute_mean();
   return mean > 0 ? compute_max() / mean : 1.0;
 }
+std::int64_t RunRecord::nodes() const {
+  std::vector<std::int64_t> seen;
+  for (const RankRecord& r : ranks)
+    if (std::find(seen.begin(), seen.end(), r.node) == seen.end()) seen.push_back(r.node);
+  return static_cast<std::int64_t>(seen.size());
+}
+std::int64_t RunRecord::ranks_per_node() const {
+  std::int64_t most = 0;
+  for (const RankRecord& r : ranks)
+    most = std::max<std::int64_t>(
+        most, std::count_if(ranks.begin(), ranks.end(), [&](const RankRecord& o) { return o.node == r.node; }));
+  return most;
+}
 std::string RunRecord::hosts() const {
   std::vector<std::string> seen;
   for (const RankRecord& r : ranks)
     if (std::find(seen.begin(), seen.end(), r.host) == seen.end()) seen.push_back(r.host);
   std::string s;
-  for (const std::string& h : seen) s += (s.empty() ? "" : ",") + h;
+  for (const std::string& h : seen) {
+    if (!s.empty()) s += ',';
+    s += h;
+  }
   return s;
 }
 

@@ -50,8 +50,11 @@ std::string expectation(const ParamSpec& spec) {
     }
     case ParamType::kIntegerList:
       return "must be a non-empty list of integers" + (range_text(spec).empty() ? "" : " " + range_text(spec));
-    case ParamType::kChunk:
+    case ParamType::kCountOrAuto:
       return "must be a positive integer or \"auto\"";
+    case ParamType::kDuration:
+      return "must be a duration such as \"20m\", \"1h30m\", \"90s\" or a number of seconds" +
+             (range_text(spec).empty() ? "" : " (" + range_text(spec) + " seconds)");
   }
   return "";
 }
@@ -74,6 +77,47 @@ std::string shown(const toml::node& node) {
     out << "a " << node.type();
   }
   return out.str();
+}
+
+// "1h30m", "20m", "90s", "2h", "45" (seconds) → seconds; nullopt when it is not a duration.
+std::optional<double> parse_duration(const std::string& text) {
+  double total = 0;
+  std::size_t i = 0;
+  bool any = false;
+  while (i < text.size()) {
+    std::size_t used = 0;
+    double amount = 0;
+    try {
+      amount = std::stod(text.substr(i), &used);
+    } catch (const std::exception&) {
+      return std::nullopt;
+    }
+    if (used == 0 || amount < 0) return std::nullopt;
+    i += used;
+    double unit = 1;
+    if (i < text.size()) {
+      switch (text[i]) {
+        case 'h':
+          unit = 3600;
+          break;
+        case 'm':
+          unit = 60;
+          break;
+        case 's':
+          unit = 1;
+          break;
+        default:
+          return std::nullopt;
+      }
+      ++i;
+    } else if (any) {
+      return std::nullopt;  // "1h30" is ambiguous
+    }
+    total += amount * unit;
+    any = true;
+  }
+  if (!any) return std::nullopt;
+  return total;
 }
 
 bool in_range(const ParamSpec& spec, double v) { return !(spec.min && v < *spec.min) && !(spec.max && v > *spec.max); }
@@ -116,14 +160,22 @@ std::optional<ParamValue> convert(const ParamSpec& spec, const toml::node& node)
       }
       return ParamValue{out};
     }
-    case ParamType::kChunk: {
+    case ParamType::kCountOrAuto: {
       if (auto s = node.value_exact<std::string>()) {
-        if (*s == "auto") return ParamValue{kAutoChunk};
+        if (*s == "auto") return ParamValue{kAuto};
         return std::nullopt;
       }
       auto v = node.value_exact<std::int64_t>();
       if (!v || *v < 1) return std::nullopt;
       return ParamValue{*v};
+    }
+    case ParamType::kDuration: {
+      std::optional<double> seconds;
+      if (node.is_integer()) seconds = static_cast<double>(*node.value_exact<std::int64_t>());
+      if (node.is_floating_point()) seconds = *node.value_exact<double>();
+      if (auto s = node.value_exact<std::string>()) seconds = parse_duration(*s);
+      if (!seconds || !std::isfinite(*seconds) || *seconds <= 0 || !in_range(spec, *seconds)) return std::nullopt;
+      return ParamValue{*seconds};
     }
   }
   return std::nullopt;
@@ -149,8 +201,10 @@ const char* type_name(ParamType type) {
       return "string";
     case ParamType::kIntegerList:
       return "integer list";
-    case ParamType::kChunk:
+    case ParamType::kCountOrAuto:
       return "integer or \"auto\"";
+    case ParamType::kDuration:
+      return "duration";
   }
   return "?";
 }
@@ -233,7 +287,7 @@ std::string describe(const ParamSpec& spec) {
   std::string s = spec.name + " (" + type_name(spec.type);
   if (spec.default_value) {
     std::string d = to_string(*spec.default_value);
-    if (spec.type == ParamType::kChunk && std::get<std::int64_t>(*spec.default_value) == kAutoChunk) d = "\"auto\"";
+    if (spec.type == ParamType::kCountOrAuto && std::get<std::int64_t>(*spec.default_value) == kAuto) d = "\"auto\"";
     s += ", default " + d;
   } else {
     s += ", optional";

@@ -16,11 +16,13 @@ class table;
 
 namespace parbench::param {
 
-enum class ParamType { kInteger, kReal, kBoolean, kString, kIntegerList, kChunk };
+// kCountOrAuto: a positive integer or "auto" (chunk, repetitions). kDuration: "1h30m", "20m", "90s" or a number of
+// seconds, stored as seconds (double).
+enum class ParamType { kInteger, kReal, kBoolean, kString, kIntegerList, kCountOrAuto, kDuration };
 const char* type_name(ParamType type);
 
-// A chunk is a positive integer or "auto" (stored as 0).
-inline constexpr std::int64_t kAutoChunk = 0;
+// "auto" in a kCountOrAuto parameter.
+inline constexpr std::int64_t kAuto = 0;
 
 using ParamValue = std::variant<std::int64_t, double, bool, std::string, std::vector<std::int64_t>>;
 std::string to_string(const ParamValue& value);

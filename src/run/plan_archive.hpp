@@ -64,6 +64,7 @@ void serialize(Archive& ar, parbench::param::Params& p, unsigned version) {
   split_free(ar, p, version);
 }
 
+// clang-format off (it would glue the archive operators to the fields)
 template <class Archive>
 void serialize(Archive& ar, parbench::config::EntryConfig& e, unsigned) {
   ar& e.kind& e.label& e.params;
@@ -71,13 +72,18 @@ void serialize(Archive& ar, parbench::config::EntryConfig& e, unsigned) {
 
 template <class Archive>
 void serialize(Archive& ar, parbench::config::Study& s, unsigned) {
-  ar& s.path& s.text& s.name& s.repetitions& s.warmup& s.ranks& s.threads& s.trace& s.weak_scaling& s.workloads& s
-      .strategies;
+  ar& s.path& s.text& s.name& s.repetitions& s.precision& s.min_repetitions& s.max_repetitions& s.time_budget_s& s
+      .warmup& s.ranks& s.nodes& s.threads& s.random_order& s.seed& s.trace& s.weak_scaling& s.workloads& s.strategies;
 }
 
 template <class Archive>
-void serialize(Archive& ar, parbench::config::RunSpec& r, unsigned) {
-  ar& r.index& r.workload& r.strategy& r.ranks& r.threads& r.repetition& r.warmup;
+void serialize(Archive& ar, parbench::config::Cell& c, unsigned) {
+  ar& c.point& c.workload& c.strategy& c.threads& c.ranks& c.nodes;
+}
+
+template <class Archive>
+void serialize(Archive& ar, parbench::config::Plan& p, unsigned) {
+  ar& p.cells& p.points& p.warmup_rounds& p.rounds;
 }
 
 // Only the shape and the shared data travel; the rows stay on rank 0 and travel with the tasks.
@@ -90,6 +96,7 @@ template <class Archive>
 void serialize(Archive& ar, parbench::workloads::TaskOutputs& t, unsigned) {
   ar& t.item_out& t.task_out& t.done;
 }
+// clang-format on
 
 template <class Archive, class T>
 void save(Archive& ar, const std::optional<T>& o, unsigned) {

@@ -3,6 +3,7 @@
 #include <boost/mpi/collectives.hpp>
 
 #include "mpi/collectives.hpp"
+#include "output/content_hash.hpp"
 #include "timing/clock.hpp"
 
 namespace parbench::run {
@@ -16,12 +17,14 @@ std::vector<double> pack(const timing::RankTiming& t, int core) {
           static_cast<double>(core)};
 }
 
-std::vector<output::RankRecord> unpack(const std::vector<double>& all, const std::vector<std::string>& hosts) {
+std::vector<output::RankRecord> unpack(const std::vector<double>& all,
+                                       const std::vector<output::RankPlacement>& members) {
   std::vector<output::RankRecord> ranks;
   for (std::size_t r = 0; r * kTimingFields < all.size(); ++r) {
     const double* v = all.data() + r * kTimingFields;
     output::RankRecord rec;
-    rec.host = r < hosts.size() ? hosts[r] : "";
+    rec.host = members.at(r).host;
+    rec.node = members.at(r).node;
     rec.times = {v[0], v[1], v[2], v[3], static_cast<std::int64_t>(v[4])};
     rec.core = static_cast<std::int64_t>(v[5]);
     ranks.push_back(rec);
@@ -101,11 +104,15 @@ std::optional<output::RunRecord> run_one(const boost::mpi::communicator& comm, c
   rec.chunk_auto = out.chunk_auto;
   rec.layout = layout;
   rec.work_units = in.workload.work_units();
-  rec.ranks = unpack(all, in.hosts);
+  rec.ranks = unpack(all, in.members);
   rec.start_time = start_time;
   rec.slurm = output::slurm_from_environment();
   if (complete) {
-    rec.verification = in.workload.verify(rec.result);
+    rec.result_hash = output::result_hash(rec.result);
+    const auto key = std::make_pair(&in.workload, rec.result_hash);
+    auto known = in.verified->find(key);
+    if (known == in.verified->end()) known = in.verified->emplace(key, in.workload.verify(rec.result)).first;
+    rec.verification = known->second;
     rec.message = rec.result.note;
     if (!rec.verification.ok) {
       rec.status = "failed";

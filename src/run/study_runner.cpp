@@ -6,6 +6,8 @@
 #include <boost/mpi/collectives.hpp>
 #include <boost/mpi/environment.hpp>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -15,10 +17,13 @@
 #include "core/error.hpp"
 #include "core/fault.hpp"
 #include "mpi/collectives.hpp"
-#include "output/console_writer.hpp"
+#include "output/hdf5_layout.hpp"
 #include "output/hdf5_reader.hpp"
-#include "output/hdf5_writer.hpp"
+#include "output/writer.hpp"
+#include "run/placement.hpp"
 #include "run/plan_archive.hpp"
+#include "run/provenance.hpp"
+#include "run/repetitions.hpp"
 #include "run/runner.hpp"
 #include "run/signals.hpp"
 #include "strategies/strategy.hpp"
@@ -33,24 +38,24 @@ namespace bmpi = boost::mpi;
 // The study as rank 0 planned it: made once, on rank 0, and sent to every rank in one broadcast.
 struct StudyPlan {
   config::Study study;
-  std::vector<config::RunSpec> runs;
+  config::Plan plan;
   std::vector<std::optional<workloads::ExternalInputs>> inputs;  // per workload entry (rows on rank 0 only)
-  std::set<std::int64_t> finished;                               // plan indices already in the file (--resume)
-  std::map<std::int64_t, workloads::TaskOutputs> checkpoints;    // partial runs to continue (--resume)
+  std::map<std::int64_t, double> finished;  // plan index → wall_s of runs already in the file (--resume); -1: not ok
+  std::map<std::int64_t, workloads::TaskOutputs> checkpoints;  // partial runs to continue (--resume)
 
   template <class Archive>
   void serialize(Archive& ar, unsigned) {
-    ar& study& runs& inputs& finished& checkpoints;
+    ar& study& plan& inputs& finished& checkpoints;
   }
 };
 
 std::filesystem::path config_dir(const config::Study& study) { return std::filesystem::path(study.path).parent_path(); }
 
 // Rank 0: everything that can fail on bad input, before any work starts.
-void plan_on_root(const RunOptions& options, int world_size, StudyPlan& p, output::Hdf5Writer& writer) {
+void plan_on_root(const RunOptions& options, const LaunchPlacement& placement, StudyPlan& p, output::Writer& writer) {
   p.study = config::load_study(options.config_path);
   if (!options.ranks.empty()) config::override_ranks(p.study, options.ranks);
-  p.runs = config::plan(p.study, world_size);
+  p.plan = config::plan(p.study, placement.ranks_per_node);
   for (std::size_t i = 0; i < p.study.workloads.size(); ++i) {
     const config::EntryConfig& w = p.study.workloads[i];
     std::unique_ptr<workloads::Workload> workload;
@@ -68,57 +73,47 @@ void plan_on_root(const RunOptions& options, int world_size, StudyPlan& p, outpu
                       "weak scaling grows the work with the ranks, but data from a file cannot grow; use synthetic "
                       "data or scaling = \"strong\"");
   }
-  writer.begin({p.study, static_cast<std::int64_t>(p.runs.size()), world_size});
-  if (!options.resume) return;
+  const auto todo = static_cast<std::int64_t>(config::all_runs(p.study, p.plan).size());
+  writer.begin({p.study, todo, static_cast<int>(placement.rank_node.size())});
+  if (!options.resume || !std::filesystem::exists(options.output)) return;
+  // The resume index comes from the reader: runs of the same study text, by plan index.
   const std::string hash = output::config_hash(p.study.text);
-  for (const output::StoredRun& s : writer.stored()) {
+  for (const output::RunSummary& s : output::read_summary(options.output, false).runs) {
     if (s.config_hash != hash) continue;
     if (s.status == "partial") {
       p.checkpoints[s.plan_index] = output::read_checkpoint(options.output, s.group);
     } else {
-      p.finished.insert(s.plan_index);
+      p.finished[s.plan_index] = s.status == "ok" ? s.wall_s : -1;
       p.checkpoints.erase(s.plan_index);
     }
   }
 }
 
 void print_plan(const StudyPlan& p) {
-  std::printf("%s: study \"%s\", %zu runs (%zu already done)\n", p.study.path.c_str(), p.study.name.c_str(),
-              p.runs.size(), p.finished.size());
-  for (const config::RunSpec& s : p.runs)
-    std::printf("  %4lld %s ranks=%lld %s%lld%s\n", static_cast<long long>(s.index),
-                config::point_name(p.study, s).c_str(), static_cast<long long>(s.ranks), s.warmup ? "warmup " : "rep ",
+  const std::vector<config::RunSpec> runs = config::all_runs(p.study, p.plan);
+  std::printf("%s: study \"%s\", %zu runs%s (%zu already done)\n", p.study.path.c_str(), p.study.name.c_str(),
+              runs.size(), p.study.auto_repetitions() ? " at most (repetitions = \"auto\")" : "", p.finished.size());
+  for (const config::RunSpec& s : runs)
+    std::printf("  %4lld %s ranks=%lld%s %s%lld%s\n", static_cast<long long>(s.index),
+                config::point_name(p.study, s).c_str(), static_cast<long long>(s.ranks),
+                s.nodes ? (" nodes=" + std::to_string(s.nodes)).c_str() : "", s.warmup ? "warmup " : "rep ",
                 static_cast<long long>(s.repetition), p.finished.count(s.index) ? " (done)" : "");
 }
 
 // threads > 1 under a one-core binding (mpirun --bind-to core, the usual default) stacks a rank's threads on one
 // core, which would turn a threads-vs-processes comparison into a measurement of time slicing: say so, once.
-void warn_if_threads_share_cores(const config::Study& study, const std::vector<int>& cpus) {
+void warn_if_threads_share_cores(const config::Study& study, const std::vector<output::RankPlacement>& ranks) {
   const std::int64_t threads = *std::max_element(study.threads.begin(), study.threads.end());
-  for (std::size_t r = 0; r < cpus.size(); ++r)
-    if (cpus[r] > 0 && cpus[r] < threads) {
+  for (std::size_t r = 0; r < ranks.size(); ++r)
+    if (ranks[r].cpu_count > 0 && ranks[r].cpu_count < threads) {
       std::fprintf(stderr,
-                   "parbench: warning: %s: threads = %lld, but rank %zu may run on only %d core(s) (its binding); its "
-                   "threads will share them. Give each rank cores: mpirun --map-by slot:PE=%lld, srun "
+                   "parbench: warning: %s: threads = %lld, but rank %zu may run on only %lld core(s) (its binding); "
+                   "its threads will share them. Give each rank cores: mpirun --map-by slot:PE=%lld, srun "
                    "--cpus-per-task=%lld, or --bind-to none\n",
-                   study.path.c_str(), static_cast<long long>(threads), r, cpus[r], static_cast<long long>(threads),
-                   static_cast<long long>(threads));
+                   study.path.c_str(), static_cast<long long>(threads), r, static_cast<long long>(ranks[r].cpu_count),
+                   static_cast<long long>(threads), static_cast<long long>(threads));
       return;
     }
-}
-
-// Sub-communicators made once per rank count: the first r ranks of the world. Ranks outside get a null one.
-std::map<std::int64_t, bmpi::communicator> make_subcommunicators(const bmpi::communicator& world,
-                                                                 const std::vector<config::RunSpec>& runs) {
-  std::set<std::int64_t> sizes;
-  for (const config::RunSpec& s : runs) sizes.insert(s.ranks);
-  std::map<std::int64_t, bmpi::communicator> comms;
-  for (std::int64_t r : sizes) {
-    MPI_Comm c;
-    MPI_Comm_split(static_cast<MPI_Comm>(world), world.rank() < r ? 0 : MPI_UNDEFINED, world.rank(), &c);
-    if (c != MPI_COMM_NULL) comms.emplace(r, bmpi::communicator(c, bmpi::comm_take_ownership));
-  }
-  return comms;
 }
 
 // Workload instances, one per entry (and per rank count in weak-scaling studies, where sizes change).
@@ -160,14 +155,53 @@ class Strategies {
   std::map<int, std::unique_ptr<strategies::Strategy>> cache_;
 };
 
+// When the study must end by (rank 0's clock): the time budget, and inside a SLURM job the job's end less a margin
+// for the last run to finish and be written (squeue's time left; none where squeue cannot tell).
+double deadline(const config::Study& study, double start) {
+  constexpr double kSlurmMargin = 180;  // seconds before the job's end
+  double end = study.time_budget_s > 0 ? start + study.time_budget_s : 0;
+  const char* job = std::getenv("SLURM_JOB_ID");
+  if (!job || !*job) return end;
+  const std::string command = "squeue -h -j " + std::string(job) + " -o %L 2>/dev/null";
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return end;
+  char text[64] = {};
+  const bool read = std::fgets(text, sizeof text, pipe) != nullptr;
+  pclose(pipe);
+  // [days-][hours:]minutes:seconds, or UNLIMITED / INVALID
+  long days = 0, parts[3] = {0, 0, 0};
+  int n = 0;
+  const char* c = text;
+  if (const char* dash = std::strchr(text, '-')) {
+    days = std::strtol(text, nullptr, 10);
+    c = dash + 1;
+  }
+  while (read && n < 3 && *c >= '0' && *c <= '9') {
+    char* next = nullptr;
+    parts[n++] = std::strtol(c, &next, 10);
+    c = *next == ':' ? next + 1 : next;
+  }
+  if (n < 2) return end;
+  const double left = static_cast<double>(days * 86400) +
+                      (n == 3 ? parts[0] * 3600.0 + parts[1] * 60.0 + parts[2] : parts[0] * 60.0 + parts[1]);
+  const double slurm_end = start + left - kSlurmMargin;
+  return end > 0 ? std::min(end, slurm_end) : slurm_end;
+}
+
+enum StopFlags : int { kSignal = 1, kBudget = 2 };
+
 int run_plan(const bmpi::communicator& world, const RunOptions& options) {
   const bool root = world.rank() == 0;
+  const double launch_start = timing::now();
+  const LaunchPlacement placement = find_placement(world);
+  set_node_name(placement.self.node_name);
   StudyPlan p;
-  output::Hdf5Writer writer(options.output, options.dry_run);
+  std::unique_ptr<output::Writer> writer;
   std::string error;
   if (root) {
     try {
-      plan_on_root(options, world.size(), p, writer);
+      writer = output::make_writers({options.output, options.dry_run, options.quiet});
+      plan_on_root(options, placement, p, *writer);
     } catch (const UserError& e) {
       error = e.what();
     }
@@ -183,79 +217,104 @@ int run_plan(const bmpi::communicator& world, const RunOptions& options) {
     return 0;
   }
 
-  // Each rank's host and how many cores its binding allows, in one gather.
-  std::vector<std::pair<std::string, int>> placement;
-  bmpi::gather(world, std::make_pair(timing::host_name(), timing::allowed_cpus()), placement, 0);
-  std::vector<std::string> hosts;
-  std::vector<int> cpus;
-  for (const auto& [host, allowed] : placement) {
-    hosts.push_back(host);
-    cpus.push_back(allowed);
-  }
-  if (root) warn_if_threads_share_cores(p.study, cpus);
-  const auto comms = make_subcommunicators(world, p.runs);
+  if (root) warn_if_threads_share_cores(p.study, placement.ranks);
+  const auto comms = make_communicators(world, p.plan, placement.rank_node);
   install_stop_handlers();
   configure_fault(world.rank());
-
-  std::int64_t todo = 0;
-  for (const config::RunSpec& s : p.runs) todo += p.finished.count(s.index) ? 0 : 1;
-  output::ConsoleWriter console(options.quiet);
-  if (root) console.begin({p.study, todo, world.size()});
+  if (root) writer->launch(launch_record(p.study, placement));
 
   Workloads workloads(p);
   Strategies strategies(p.study);
   strategies::ThreadTeam team;
-  double last_write_s = 0;
-  bool interrupted = false;
-  for (const config::RunSpec& spec : p.runs) {
-    if (p.finished.count(spec.index)) continue;
-    // The run boundary: every rank agrees whether to stop, waiting by sleeping rather than spinning.
-    if (mpi::sleepy_any(world, stop_flag().load())) {
-      interrupted = true;
-      break;
-    }
-    set_fault_run(spec.index);
-    const workloads::Workload& workload = workloads.get(spec);
-    const strategies::Strategy& strategy = strategies.get(spec);
-    if (world.rank() >= spec.ranks) continue;
-    const auto& in = p.inputs[static_cast<std::size_t>(spec.workload)];
-    const auto cp = p.checkpoints.find(spec.index);
-    std::function<void(std::int64_t)> progress;
-    if (root) {
-      const std::string point = config::point_name(p.study, spec);
-      const std::int64_t tasks = workload.layout().tasks;
-      progress = [&console, point, spec, tasks](std::int64_t done) { console.live(point, spec.ranks, done, tasks); };
-      progress(-1);  // the run's line appears as it starts; strategies that count tasks update it
-    }
-    const RunInputs inputs{p.study,
-                           spec,
-                           workload,
-                           strategy,
-                           in ? &in->rows : nullptr,
-                           hosts,
-                           team,
-                           &stop_flag(),
-                           cp == p.checkpoints.end() ? nullptr : &cp->second,
-                           progress};
-    std::optional<output::RunRecord> record = run_one(comms.at(spec.ranks), inputs);
-    if (!root) continue;
-    record->write_s = last_write_s;
-    const double t = timing::now();
-    writer.write(*record);
-    last_write_s = timing::now() - t;
-    console.write(*record);
-  }
+  VerifyCache verified;
+  std::optional<Repetitions> repetitions;
   if (root) {
-    writer.finalize();
-    console.finalize();
+    repetitions.emplace(p.study, p.plan);
+    for (const config::RunSpec& s : config::all_runs(p.study, p.plan)) {
+      const auto done = p.finished.find(s.index);
+      if (done != p.finished.end() && !s.warmup && done->second >= 0) repetitions->add(s, done->second);
+    }
   }
-  if (!interrupted) interrupted = mpi::sleepy_any(world, stop_flag().load());
-  if (interrupted && root)
+  const double end_by = root ? deadline(p.study, launch_start) : 0;
+  std::vector<char> active(static_cast<std::size_t>(p.plan.points), 1);
+  std::vector<char> ran(static_cast<std::size_t>(p.plan.points), 0);  // points this launch measured
+  double last_write_s = 0;
+  int stop = 0;
+  for (std::int64_t round = 0; round < p.plan.rounds && !stop; ++round) {
+    if (std::none_of(active.begin(), active.end(), [](char a) { return a; })) break;
+    for (const config::RunSpec& spec : config::round_runs(p.study, p.plan, round, active)) {
+      if (p.finished.count(spec.index)) continue;
+      // The run boundary: every rank agrees whether to stop (a signal anywhere; rank 0's budget), waiting by sleeping
+      // rather than spinning.
+      const bool over_budget = root && end_by > 0 && timing::now() + repetitions->expected_s(spec.cell) > end_by;
+      stop = mpi::sleepy_or(world, (stop_flag().load() ? kSignal : 0) | (over_budget ? kBudget : 0));
+      if (stop) break;
+      set_fault_run(spec.index);
+      const workloads::Workload& workload = workloads.get(spec);
+      const strategies::Strategy& strategy = strategies.get(spec);
+      const auto comm = comms.find({spec.ranks, spec.nodes});
+      if (comm == comms.end()) continue;  // not one of this run's ranks
+      const auto& in = p.inputs[static_cast<std::size_t>(spec.workload)];
+      const auto cp = p.checkpoints.find(spec.index);
+      RunInputs inputs{p.study,
+                       spec,
+                       workload,
+                       strategy,
+                       in ? &in->rows : nullptr,
+                       {},
+                       team,
+                       &stop_flag(),
+                       cp == p.checkpoints.end() ? nullptr : &cp->second,
+                       {},
+                       &verified};
+      if (root) {
+        for (int r : members(p.plan.cells[static_cast<std::size_t>(spec.cell)], placement.rank_node))
+          inputs.members.push_back(placement.ranks[static_cast<std::size_t>(r)]);
+        writer->run_started(spec, config::point_name(p.study, spec), workload.layout().tasks);
+        inputs.on_progress = [&writer](std::int64_t done) { writer->run_progress(done); };
+      }
+      std::optional<output::RunRecord> record = run_one(comm->second, inputs);
+      if (!root) continue;
+      record->write_s = last_write_s;
+      const double t = timing::now();
+      writer->write(*record);
+      last_write_s = timing::now() - t;
+      if (!spec.warmup && record->status == "ok") repetitions->add(spec, record->wall_s);
+      ran[static_cast<std::size_t>(spec.point)] = 1;
+    }
+    if (stop || round < p.plan.warmup_rounds) continue;
+    // The end of a counted round: which points have enough repetitions (decided on rank 0, known to all).
+    if (root) {
+      for (int point = 0; point < p.plan.points; ++point) {
+        if (!active[static_cast<std::size_t>(point)]) continue;
+        const std::string reason = repetitions->stop_reason(point, round - p.plan.warmup_rounds + 1);
+        if (reason.empty()) continue;
+        active[static_cast<std::size_t>(point)] = 0;
+        if (ran[static_cast<std::size_t>(point)])
+          for (const output::PointRecord& r : repetitions->records(point, reason)) writer->point_done(r);
+      }
+    }
+    bmpi::broadcast(world, active, 0);
+  }
+  if (!stop) stop = mpi::sleepy_or(world, stop_flag().load() ? kSignal : 0);
+  if (root) {
+    if (stop & kBudget)
+      for (int point = 0; point < p.plan.points; ++point)
+        if (active[static_cast<std::size_t>(point)] && ran[static_cast<std::size_t>(point)])
+          for (const output::PointRecord& r : repetitions->records(point, "time_budget")) writer->point_done(r);
+    writer->finalize();
+  }
+  if ((stop & kSignal) && root)
     std::fprintf(stderr,
                  "parbench: stopped by signal %d; finished runs are in %s; continue with: parbench run %s -o %s "
                  "--resume\n",
                  stop_signal(), options.output.c_str(), options.config_path.c_str(), options.output.c_str());
-  return interrupted ? kExitInterrupted : 0;
+  if ((stop & kBudget) && root)
+    std::fprintf(stderr,
+                 "parbench: time budget spent; finished runs are in %s; continue with: parbench run %s -o %s "
+                 "--resume\n",
+                 options.output.c_str(), options.config_path.c_str(), options.output.c_str());
+  return (stop & kSignal) ? kExitInterrupted : 0;
 }
 
 }  // namespace

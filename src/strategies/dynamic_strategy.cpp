@@ -11,7 +11,7 @@ class DynamicStrategy final : public Strategy {
   explicit DynamicStrategy(std::int64_t chunk) : chunk_(chunk) {}
 
   void execute(const RunContext& ctx, RunOutput& out, RankTiming& times) const override {
-    const bool automatic = chunk_ == param::kAutoChunk;
+    const bool automatic = chunk_ == param::kAuto;
     // With "auto" the first chunks are one task per thread; rank 0 then times some to choose the chunk.
     execute_self_scheduled(
         ctx, out, times,
@@ -27,10 +27,10 @@ class DynamicStrategy final : public Strategy {
 StrategyEntry dynamic_entry() {
   return {"dynamic",
           "self-scheduling: ranks take `chunk` tasks at a time from rank 0 until none remain (Pool.map chunksize)",
-          {param::ParamSpec{"chunk", param::ParamType::kChunk,
+          {param::ParamSpec{"chunk", param::ParamType::kCountOrAuto,
                             "tasks per thread per request; \"auto\" picks it from the measured cost of a task and "
                             "of a request",
-                            param::kAutoChunk}},
+                            param::kAuto}},
           [](const param::Params& p) { return std::make_unique<DynamicStrategy>(p.integer("chunk")); }};
 }
 

@@ -14,7 +14,7 @@ const std::vector<ParamSpec> kSpecs = {
     {"mode", ParamType::kString, "a choice", std::string("a"), {}, {}, {"a", "b"}},
     {"flag", ParamType::kBoolean, "a flag", false},
     {"list", ParamType::kIntegerList, "a list", std::nullopt, 1},
-    {"chunk", ParamType::kChunk, "a chunk", kAutoChunk},
+    {"chunk", ParamType::kCountOrAuto, "a chunk", kAuto},
 };
 
 Params parse(const std::string& text) { return validate(toml::parse(text), kSpecs, "f.toml", "workload[1]", {"kind"}); }
@@ -36,7 +36,7 @@ TEST(Params, FillsDefaultsAndKeepsGivenValues) {
   EXPECT_FALSE(p.boolean("flag"));
   EXPECT_EQ(p.integers("list"), (std::vector<std::int64_t>{3, 4}));
   EXPECT_EQ(p.integer("chunk"), 5);
-  EXPECT_EQ(parse("chunk = 'auto'").integer("chunk"), kAutoChunk);
+  EXPECT_EQ(parse("chunk = 'auto'").integer("chunk"), kAuto);
   EXPECT_FALSE(parse("").has("list"));
 }
 

@@ -28,7 +28,7 @@ def strings(ds):
 def test_root_attributes_describe_the_file(smoke):
     with h5py.File(smoke[0], "r") as f:
         assert f.attrs["schema"] == "parbench"
-        assert f.attrs["schema_version"] == 1
+        assert f.attrs["schema_version"] == 2
         for key in ("parbench_version", "git_commit", "created"):
             assert f.attrs[key]
 
@@ -106,7 +106,7 @@ def test_info_json_is_stable(smoke, parbench):
     p = subprocess.run([str(parbench), "info", str(smoke[0]), "--format", "json"], capture_output=True, text=True)
     assert p.returncode == 0, p.stderr
     doc = json.loads(p.stdout)
-    assert doc["schema_version"] == 1
+    assert doc["schema_version"] == 2
     run = doc["runs"][0]
     for key in ("run_id", "group", "workload", "strategy", "chunk", "ranks", "threads", "repetition", "warmup",
                 "status", "wall_s", "compute_max_s", "params", "result"):

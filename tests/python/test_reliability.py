@@ -3,6 +3,7 @@ with identical results; a failing rank ends the job promptly with a message nami
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import time
@@ -167,7 +168,7 @@ def test_failing_rank_ends_the_job_quickly_and_names_itself(parbench, env, tmp_p
     elapsed = time.monotonic() - t0
     assert proc.returncode != 0
     assert elapsed < 10, elapsed
-    assert "error: rank 1 failed: injected fault" in stderr
+    assert re.search(r"error: rank 1 \(node [^)]+\) failed: injected fault", stderr), stderr
     with h5py.File(out, "r") as f:
         assert list(f["runs/plan_index"][()]) == [0, 1, 2, 3]
         assert set(f["runs/status"].asstr()[()]) == {"ok"}

@@ -177,7 +177,7 @@ TEST(Strategies, FewEqualTasksAreSharedEvenly) {
     std::string values = "values = [";
     for (int t = 0; t < tasks; ++t) values += (t ? ", " : "") + std::string("100000");
     const auto w = we->make(workloads::testing::params_for(*we, values + "]"), ".");
-    for (const auto& [kind, chunk] : {std::pair{"dynamic", param::kAutoChunk}, {"dynamic", 1}, {"guided", 1}}) {
+    for (const auto& [kind, chunk] : {std::pair{"dynamic", param::kAuto}, {"dynamic", 1}, {"guided", 1}}) {
       const auto s = find(kind)->make(strategy_params(*find(kind), chunk));
       int even = 0;
       std::string splits;
@@ -192,7 +192,7 @@ TEST(Strategies, FewEqualTasksAreSharedEvenly) {
         splits += "| ";
       }
       if (world.rank() == 0) {
-        EXPECT_GE(even, 9) << kind << " chunk=" << (chunk == param::kAutoChunk ? "auto" : "1") << ", " << tasks
+        EXPECT_GE(even, 9) << kind << " chunk=" << (chunk == param::kAuto ? "auto" : "1") << ", " << tasks
                            << " tasks on " << p << " ranks, splits: " << splits;
       }
     }
