@@ -1,6 +1,6 @@
 """Prints medians from a parbench file, for the bench/*.sh scripts (reads only documented run-table columns).
 
-usage: summarize.py FILE strategies|scaling|overhead|imbalance|chunks|threads|speedup
+usage: summarize.py FILE strategies|scaling|overhead|imbalance|chunks|threads|speedup|publish
        summarize.py DIR ceiling    (DIR: alone_R.h5 and together_R_CORE.h5 of bench/scaling.sh, R the round)
 """
 import pathlib
@@ -117,6 +117,14 @@ def main(path, mode):
                   f"{t['wall_s'][idx].max():.4f}, n={len(idx)})  chunk used {int(med(t, 'chunk', idx)):6d}  "
                   f"vs best {wall / best:5.3f}" + (f"  vs auto {wall / auto[0]:5.3f}" if auto else "")
                   + (f"  (+{1e6 * per_task:.2f} µs per task)" if int(med(t, "chunk", idx)) == 1 else ""))
+    elif mode == "publish":  # write_s of run k is the publication of run k - 1, in the order runs finished
+        order = np.argsort(t["run_id"])
+        w = t["write_s"][order][1:]
+        first, last = float(np.median(w[:50])), float(np.median(w[-50:]))
+        size = pathlib.Path(path).stat().st_size
+        print(f"{len(w) + 1} runs, file {size / 1e6:.1f} MB: publishing a run took median {1e3 * first:.2f} ms over "
+              f"the first 50, {1e3 * last:.2f} ms over the last 50: ratio {last / first:.2f} "
+              f"(max {1e3 * w.max():.1f} ms, total {w.sum():.2f} s)")
     elif mode == "speedup":  # per strategy label: median wall at the smallest and largest p, against static's
         rows = {k: v for k, v in groups(t, "strategy_label").items() if not k[0].startswith("warm-up")}
         ps = sorted(set(t["ranks"]))

@@ -16,13 +16,15 @@ namespace parbench::mpi {
 int sleepy_or(const boost::mpi::communicator& comm, int flags);
 
 // MPI_Scatterv / MPI_Gatherv on plain buffers of an MPI datatype. Boost.MPI 1.74's versions dereference the (null)
-// root-only buffer on other ranks, which UBSan rightly reports. counts/displs matter on the root only.
+// root-only buffer on other ranks, which UBSan rightly reports. counts/displs matter on the root only. A null `recv`
+// on the root scatters in place: the root's own block stays where it is in `send`.
 template <class T>
 void scatterv(const boost::mpi::communicator& comm, const T* send, const std::vector<int>& counts,
               const std::vector<int>& displs, T* recv, int recv_count) {
   const MPI_Datatype type = boost::mpi::get_mpi_datatype<T>();
   const bool root = comm.rank() == 0;
-  MPI_Scatterv(root ? send : nullptr, root ? counts.data() : nullptr, root ? displs.data() : nullptr, type, recv,
+  void* target = root && recv == nullptr ? MPI_IN_PLACE : static_cast<void*>(recv);
+  MPI_Scatterv(root ? send : nullptr, root ? counts.data() : nullptr, root ? displs.data() : nullptr, type, target,
                recv_count, type, 0, static_cast<MPI_Comm>(comm));
 }
 

@@ -242,8 +242,26 @@ int run_plan(const bmpi::communicator& world, const RunOptions& options) {
   int stop = 0;
   for (std::int64_t round = 0; round < p.plan.rounds && !stop; ++round) {
     if (std::none_of(active.begin(), active.end(), [](char a) { return a; })) break;
-    for (const config::RunSpec& spec : config::round_runs(p.study, p.plan, round, active)) {
-      if (p.finished.count(spec.index)) continue;
+    const std::vector<config::RunSpec> runs = config::round_runs(p.study, p.plan, round, active);
+    // Where each point's last run of the round is: its repetitions may end there, decided on rank 0 and published
+    // with that run (the others learn it at the end of the round).
+    std::vector<std::size_t> last(static_cast<std::size_t>(p.plan.points), 0);
+    for (std::size_t i = 0; i < runs.size(); ++i) last[static_cast<std::size_t>(runs[i].point)] = i;
+    auto decide = [&](std::size_t i) {
+      const int point = runs[i].point;
+      if (!root || round < p.plan.warmup_rounds || i != last[static_cast<std::size_t>(point)]) return;
+      const std::string reason = repetitions->stop_reason(point, round - p.plan.warmup_rounds + 1);
+      if (reason.empty()) return;
+      active[static_cast<std::size_t>(point)] = 0;
+      if (ran[static_cast<std::size_t>(point)])
+        for (const output::PointRecord& r : repetitions->records(point, reason)) writer->point_done(r);
+    };
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+      const config::RunSpec& spec = runs[i];
+      if (p.finished.count(spec.index)) {
+        decide(i);
+        continue;
+      }
       // The run boundary: every rank agrees whether to stop (a signal anywhere; rank 0's budget), waiting by sleeping
       // rather than spinning.
       const bool over_budget = root && end_by > 0 && timing::now() + repetitions->expected_s(spec.cell) > end_by;
@@ -260,7 +278,7 @@ int run_plan(const bmpi::communicator& world, const RunOptions& options) {
                        spec,
                        workload,
                        strategy,
-                       in ? &in->rows : nullptr,
+                       in ? in->rows.get() : nullptr,
                        {},
                        team,
                        &stop_flag(),
@@ -275,26 +293,16 @@ int run_plan(const bmpi::communicator& world, const RunOptions& options) {
       }
       std::optional<output::RunRecord> record = run_one(comm->second, inputs);
       if (!root) continue;
+      if (!spec.warmup && record->status == "ok") repetitions->add(spec, record->wall_s);
+      ran[static_cast<std::size_t>(spec.point)] = 1;
+      decide(i);
       record->write_s = last_write_s;
       const double t = timing::now();
       writer->write(*record);
       last_write_s = timing::now() - t;
-      if (!spec.warmup && record->status == "ok") repetitions->add(spec, record->wall_s);
-      ran[static_cast<std::size_t>(spec.point)] = 1;
     }
     if (stop || round < p.plan.warmup_rounds) continue;
-    // The end of a counted round: which points have enough repetitions (decided on rank 0, known to all).
-    if (root) {
-      for (int point = 0; point < p.plan.points; ++point) {
-        if (!active[static_cast<std::size_t>(point)]) continue;
-        const std::string reason = repetitions->stop_reason(point, round - p.plan.warmup_rounds + 1);
-        if (reason.empty()) continue;
-        active[static_cast<std::size_t>(point)] = 0;
-        if (ran[static_cast<std::size_t>(point)])
-          for (const output::PointRecord& r : repetitions->records(point, reason)) writer->point_done(r);
-      }
-    }
-    bmpi::broadcast(world, active, 0);
+    bmpi::broadcast(world, active, 0);  // the points whose repetitions go on
   }
   if (!stop) stop = mpi::sleepy_or(world, stop_flag().load() ? kSignal : 0);
   if (root) {

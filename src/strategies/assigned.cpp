@@ -1,5 +1,7 @@
 #include "strategies/assigned.hpp"
 
+#include <memory>
+
 #include "mpi/collectives.hpp"
 
 namespace parbench::strategies {
@@ -22,24 +24,40 @@ void execute_assigned(const RunContext& ctx, RunOutput& out, RankTiming& times, 
   if (root)
     for (int r = 0; r < p; ++r) all.push_back(assign(r, p));
   PackedResults results(layout, root ? all[0] : assign(me, p));
-  std::vector<double> inputs;
+  const double* inputs = nullptr;  // this rank's input rows, packed in the order of its ranges
+  std::unique_ptr<double[]> received_rows;
+  std::vector<double> send;
   if (layout.input_words > 0) {
-    std::vector<double> send;
-    std::vector<int> counts(static_cast<std::size_t>(p));
-    if (root) {
-      for (int r = 0; r < p; ++r) {
-        const std::size_t before = send.size();
-        pack_inputs(layout, all[static_cast<std::size_t>(r)], ctx.inputs->data(), send);
-        counts[static_cast<std::size_t>(r)] = mpi::count(static_cast<std::int64_t>(send.size() - before));
-      }
+    std::vector<int> counts(static_cast<std::size_t>(p)), displs(static_cast<std::size_t>(p));
+    // When every rank holds one block (static), the rows are scattered straight from the input array, rank 0's own
+    // block in place; otherwise (cyclic) they are packed per rank first.
+    bool in_place = root;
+    for (int r = 0; root && r < p; ++r) {
+      const auto& ranges = all[static_cast<std::size_t>(r)];
+      const std::int64_t begin = ranges.empty() ? 0 : layout.item_begin(ranges.front().begin);
+      in_place = in_place && ranges.size() <= 1;
+      counts[static_cast<std::size_t>(r)] = mpi::count(packed_size(layout, ranges).items * layout.input_words);
+      displs[static_cast<std::size_t>(r)] = mpi::count(begin * layout.input_words);
     }
-    inputs.resize(static_cast<std::size_t>(packed_size(layout, results.ranges()).items * layout.input_words));
-    mpi::scatterv(ctx.comm, send.data(), counts, mpi::displacements(counts), inputs.data(), mpi::count(inputs));
+    if (root && !in_place) {
+      for (int r = 0; r < p; ++r) pack_inputs(layout, all[static_cast<std::size_t>(r)], ctx.inputs->data(), send);
+      displs = mpi::displacements(counts);
+    }
+    const double* source = in_place ? ctx.inputs->data() : send.data();
+    const auto mine = packed_size(layout, results.ranges()).items * layout.input_words;
+    if (root && in_place) {
+      mpi::scatterv<double>(ctx.comm, source, counts, displs, nullptr, mpi::count(mine));
+      inputs = source + displs[0];
+    } else {
+      received_rows.reset(new double[static_cast<std::size_t>(mine)]);  // not zeroed: MPI writes every element
+      mpi::scatterv(ctx.comm, source, counts, displs, received_rows.get(), mpi::count(mine));
+      inputs = received_rows.get();
+    }
   }
   distributing.stop();
 
-  const std::int64_t done = compute_ranges(ctx, results.ranges(), inputs.empty() ? nullptr : inputs.data(),
-                                           results.item_rows(), results.task_rows(), times, out.trace);
+  const std::int64_t done =
+      compute_ranges(ctx, results.ranges(), inputs, results.item_rows(), results.task_rows(), times, out.trace);
   results.seal(done, false);
 
   // Collect, point to point rather than with Gatherv: a rank that has finished sends and is done, and rank 0 takes

@@ -186,7 +186,7 @@ class GaussFitWorkload final : public Workload {
     points_ = inputs.input_words;
     grid_ = kernels::make_grid(inputs.shared);
     // Rank 0 gets the rows too; verify() needs them (elsewhere it would read the file again).
-    if (!inputs.rows.empty()) rows_ = std::make_shared<const std::vector<double>>(inputs.rows);
+    if (inputs.rows) rows_ = inputs.rows;
   }
 
  private:
@@ -241,7 +241,7 @@ class GaussFitWorkload final : public Workload {
     in.items = fits;
     in.input_words = points;
     in.shared = std::move(x);
-    in.rows = std::move(y);
+    in.rows = std::make_shared<const std::vector<double>>(std::move(y));
     return in;
   }
 
@@ -309,7 +309,7 @@ class GaussFitWorkload final : public Workload {
   Verification verify_file(const std::vector<double>& params, const std::vector<std::int8_t>& converged,
                            const std::vector<double>& residual, const std::vector<std::int8_t>& reason) const {
     std::shared_ptr<const std::vector<double>> rows = rows_;
-    if (!rows) rows = std::make_shared<const std::vector<double>>(load_file().rows);  // attached without rows
+    if (!rows) rows = load_file().rows;  // attached without rows
     std::int64_t checked = 0, bad = 0, flag_mismatch = 0;
     double worst = 0.0;
     for (std::int64_t i = 0; i < fits_; ++i) {

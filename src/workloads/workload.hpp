@@ -97,7 +97,8 @@ struct ExternalInputs {
   std::int64_t items = 0;
   std::int64_t input_words = 0;
   std::vector<double> shared;  // needed by every task (e.g. the x grid of the spectra)
-  std::vector<double> rows;    // rank 0 only
+  // rank 0 only; shared, not copied, by the workload instances that need them (gauss_fit's verify())
+  std::shared_ptr<const std::vector<double>> rows;
 };
 
 class Workload {

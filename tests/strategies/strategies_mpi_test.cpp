@@ -231,7 +231,7 @@ TEST(Strategies, UserInputsTravelWithTheTasks) {
   mpi::broadcast(world, shape.input_words, 0);
   mpi::broadcast(world, shape.shared, 0);
   w->attach_inputs(shape);
-  const std::vector<double>* rows = world.rank() == 0 ? &in->rows : nullptr;
+  const std::vector<double>* rows = world.rank() == 0 ? in->rows.get() : nullptr;
   const std::string expected = world.rank() == 0 ? bits(workloads::testing::run_serial(*w, rows).result) : "";
   for (const StrategyEntry& se : registry()) {
     for (std::int64_t chunk : {1, 3}) {

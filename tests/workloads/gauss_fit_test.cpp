@@ -74,7 +74,7 @@ class GaussFitFile : public ::testing::Test {
     const std::optional<ExternalInputs> in = r.workload->load_inputs();
     EXPECT_TRUE(in.has_value());
     r.workload->attach_inputs(*in);
-    r.out = testing::run_serial(*r.workload, &in->rows);
+    r.out = testing::run_serial(*r.workload, in->rows.get());
     return r;
   }
 
