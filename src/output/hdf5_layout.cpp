@@ -292,7 +292,7 @@ void Stager::load(hid_t file) {
 StagedLaunch Stager::stage(LaunchRecord record) { return {std::move(record), next_launch_++}; }
 
 StagedRun Stager::stage(RunRecord record, std::int64_t launch) {
-  StagedRun s{std::move(record), {}, {}};
+  StagedRun s{std::move(record), {}, {}, {}};
   s.place.run_id = next_run_++;
   s.place.group = numbered("run", s.place.run_id);
   s.place.launch = launch;

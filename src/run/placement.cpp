@@ -32,7 +32,10 @@ std::string allowed_cpu_list() {
     while (last + 1 < CPU_SETSIZE && CPU_ISSET(last + 1, &set)) ++last;
     if (!list.empty()) list += ',';
     list += std::to_string(c);
-    if (last > c) list += "-" + std::to_string(last);
+    if (last > c) {
+      list += '-';
+      list += std::to_string(last);
+    }
     c = last;
   }
   return list;

@@ -169,21 +169,21 @@ double deadline(const config::Study& study, double start) {
   const bool read = std::fgets(text, sizeof text, pipe) != nullptr;
   pclose(pipe);
   // [days-][hours:]minutes:seconds, or UNLIMITED / INVALID
-  long days = 0, parts[3] = {0, 0, 0};
+  double days = 0, parts[3] = {0, 0, 0};
   int n = 0;
   const char* c = text;
   if (const char* dash = std::strchr(text, '-')) {
-    days = std::strtol(text, nullptr, 10);
+    days = std::strtod(text, nullptr);
     c = dash + 1;
   }
   while (read && n < 3 && *c >= '0' && *c <= '9') {
     char* next = nullptr;
-    parts[n++] = std::strtol(c, &next, 10);
+    parts[n++] = static_cast<double>(std::strtol(c, &next, 10));
     c = *next == ':' ? next + 1 : next;
   }
   if (n < 2) return end;
-  const double left = static_cast<double>(days * 86400) +
-                      (n == 3 ? parts[0] * 3600.0 + parts[1] * 60.0 + parts[2] : parts[0] * 60.0 + parts[1]);
+  const double left =
+      days * 86400 + (n == 3 ? parts[0] * 3600 + parts[1] * 60 + parts[2] : parts[0] * 60 + parts[1]);
   const double slurm_end = start + left - kSlurmMargin;
   return end > 0 ? std::min(end, slurm_end) : slurm_end;
 }

@@ -30,7 +30,7 @@ def env():
     return e
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def mpirun(parbench, env):
     """mpirun(np, *args, extra=[...], timeout=...) -> CompletedProcess running parbench with args."""
 

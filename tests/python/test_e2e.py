@@ -230,3 +230,23 @@ def test_export_writes_extrap_input_through_the_binary(smoke, parbench, tmp_path
     bad = subprocess.run([str(parbench), "export", str(smoke[0]), "--format", "csv", "-o", str(out)],
                          capture_output=True, text=True)
     assert bad.returncode == 2 and bad.stderr.startswith("error: ")
+
+
+def test_launch_provenance_is_recorded_and_shown(smoke, parbench):
+    import os
+    with h5py.File(smoke[0], "r") as f:
+        assert len(f["launch"]) == 1 and set(f["runs/launch"][()]) == {1}
+        launch = f["launch/000001"]
+        a = launch.attrs
+        assert a["mpi_library"].startswith("Open MPI v")
+        assert a["cpu_model"] not in ("", "unknown")
+        assert a["logical_cpus"] == os.cpu_count() and a["cores"] >= 1 and a["threads_per_core"] >= 1
+        assert a["governor"]  # "unknown" where the machine does not say (this VM)
+        assert a["compiler"].startswith("GNU ") and "-O" in a["build_flags"]
+        assert a["git_commit"] and a["parbench_version"] and a["world_size"] == 2 and a["nodes"] == 1
+        assert list(launch["ranks/node"][()]) == [0, 0]
+        cpus = launch["ranks/cpus"].asstr()[()]
+        assert all(c and c[0].isdigit() for c in cpus)
+    info = subprocess.run([str(parbench), "info", str(smoke[0])], capture_output=True, text=True, check=True).stdout
+    assert "mpi: Open MPI v" in info and "governor" in info and "rank 1: node " in info
+    assert "1 distinct result over" in info
