@@ -45,6 +45,34 @@ pb_set_ranks() {
   pb_log "ranks $PB_RANKS for this launch (parbench run --ranks)"
 }
 
+# pb_transport: turns site.sh's transport knobs (PARBENCH_MPI_IF, PARBENCH_MPI_BTL, PARBENCH_MPI_SHM_DIR) into
+# Open MPI's environment, which mpirun forwards to every rank and srun's tasks inherit, and into launcher flags
+# (PB_TRANSPORT_MPIRUN, PB_TRANSPORT_SRUN). All empty by default: Open MPI decides.
+pb_transport() {
+  PB_TRANSPORT_MPIRUN=()
+  PB_TRANSPORT_SRUN=()
+  if [ -n "${PARBENCH_MPI_IF:-}" ]; then
+    export OMPI_MCA_btl_tcp_if_include=$PARBENCH_MPI_IF OMPI_MCA_oob_tcp_if_include=$PARBENCH_MPI_IF
+    pb_log "transport: TCP and Open MPI's control channel on interface(s) $PARBENCH_MPI_IF (PARBENCH_MPI_IF)"
+  fi
+  if [ -n "${PARBENCH_MPI_BTL:-}" ]; then
+    export OMPI_MCA_btl=$PARBENCH_MPI_BTL
+    pb_log "transport: Open MPI btl $PARBENCH_MPI_BTL (PARBENCH_MPI_BTL)"
+  fi
+  if [ -n "${PARBENCH_MPI_SHM_DIR:-}" ]; then
+    # The task prolog runs in every task SLURM starts: srun's ranks, or the orted daemons through which mpirun starts
+    # its ranks (plm_slurm_args: extra arguments of mpirun's own srun). Each sets the shared-memory directory of its
+    # node from SLURMD_NODENAME. Ranks that mpirun starts itself, on its own node, keep /dev/shm: one node only.
+    local prolog=$PARBENCH_HOME/jobs/task-prolog.sh
+    case $prolog in *[[:space:]]*) pb_die "PARBENCH_MPI_SHM_DIR needs a checkout path without blanks: $prolog" ;; esac
+    [ -x "$prolog" ] || pb_die "$prolog is not executable"
+    export PARBENCH_MPI_SHM_DIR
+    PB_TRANSPORT_MPIRUN=(--mca plm_slurm_args "--task-prolog=$prolog")
+    PB_TRANSPORT_SRUN=("--task-prolog=$prolog")
+    pb_log "transport: shared memory in $PARBENCH_MPI_SHM_DIR/<node name> (PARBENCH_MPI_SHM_DIR)"
+  fi
+}
+
 # pb_launch NP CONFIG OUT: starts parbench on NP ranks with the site's launcher, always with --resume (a requeued
 # or resubmitted job continues where it stopped). Runs it in the background so this shell can take signals:
 # USR1 (sbatch --signal=B:USR1@T, sent T seconds before the time limit), TERM (scancel, the limit itself) and
@@ -53,11 +81,12 @@ pb_set_ranks() {
 pb_launch() {
   local np=$1 config=$2 out=$3 rc flags=()
   PB_SIGNAL=
+  pb_transport
   case $PARBENCH_LAUNCHER in
     mpirun) read -r -a flags <<<"$PARBENCH_MPIRUN_FLAGS"
-            PB_CMD=("$PARBENCH_MPIRUN" -np "$np" "${flags[@]}") ;;
+            PB_CMD=("$PARBENCH_MPIRUN" -np "$np" "${flags[@]}" "${PB_TRANSPORT_MPIRUN[@]}") ;;
     srun)   read -r -a flags <<<"$PARBENCH_SRUN_FLAGS"
-            PB_CMD=(srun --ntasks="$np" "${flags[@]}") ;;
+            PB_CMD=(srun --ntasks="$np" "${flags[@]}" "${PB_TRANSPORT_SRUN[@]}") ;;
     *)      pb_die "PARBENCH_LAUNCHER must be mpirun or srun, got '$PARBENCH_LAUNCHER'" ;;
   esac
   PB_CMD+=("$PARBENCH_BIN" run "$config" -o "$out" --resume)
