@@ -33,6 +33,16 @@ pb_config_name() {
   printf '%s\n' "${base%.toml}"
 }
 
+# pb_study_key CONFIG KEY: the value of KEY in the config's [study] table as written (first line only), or nothing.
+# Enough to see whether a key is there (e.g. `nodes`, which makes a placement study); parbench parses the TOML.
+pb_study_key() {
+  awk -v key="$2" '
+    /^[[:space:]]*\[/ { in_study = ($0 ~ /^[[:space:]]*\[[[:space:]]*study[[:space:]]*\][[:space:]]*(#.*)?$/); next }
+    in_study && $0 ~ ("^[[:space:]]*\"?" key "\"?[[:space:]]*=") {
+      sub(/^[^=]*=[[:space:]]*/, ""); sub(/[[:space:]]*#.*$/, ""); print; exit
+    }' "$1"
+}
+
 # pb_output TAG: the output file (PARBENCH_OUT, or $PARBENCH_OUT_DIR/<config name>-TAG.h5); makes its directory.
 pb_output() {
   local out=${PARBENCH_OUT:-$PARBENCH_OUT_DIR/$(pb_config_name "$PARBENCH_CONFIG")-$1.h5}
