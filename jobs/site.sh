@@ -54,6 +54,8 @@ fi
 #                         the launch passes as srun --task-prolog). Needed when several SLURM nodes share one
 #                         /dev/shm: Open MPI names its segments by host name and local rank, so ranks of different
 #                         fake nodes on one host would open each other's segments (crash or hang). Empty: /dev/shm.
+#                         (Under mpirun this sets Open MPI's plm_slurm_args; a site that sets it too must add
+#                         --task-prolog=<checkout>/jobs/task-prolog.sh to its own value.)
 # Open MPI settings of your own can go into the environment as OMPI_MCA_<name>=<value> (section 1).
 : "${PARBENCH_MPI_IF:=}"
 : "${PARBENCH_MPI_BTL:=}"
