@@ -39,3 +39,24 @@ fi
 
 # --- 4. Where results go (each script names its file after the job id) ------------------------------------------
 : "${PARBENCH_OUT_DIR:=${SLURM_SUBMIT_DIR:-$PWD}/results}"
+
+# --- 5. Transport between ranks (Open MPI) ----------------------------------------------------------------------
+# Empty (the defaults) leaves every choice to Open MPI, which is right on a real cluster: shared memory (vader)
+# between ranks of one node, the fastest network between nodes. Set them only where that is wrong, e.g. on a
+# test cluster whose "nodes" are several slurmd on one machine (tests/slurm/multinode_test.sh sets all three).
+#   PARBENCH_MPI_IF       network interface(s) for Open MPI's TCP traffic between ranks AND its own control channel
+#                         (btl_tcp_if_include, oob_tcp_if_include), e.g. "ib0" or "eth0,eth1"; "lo" on a one-machine
+#                         test cluster. Empty: every interface that is up.
+#   PARBENCH_MPI_BTL      Open MPI's transports (btl), e.g. "self,vader,tcp", or "self,tcp" for no shared memory
+#                         at all. Empty: Open MPI's choice.
+#   PARBENCH_MPI_SHM_DIR  a node-local directory: the ranks of each node keep their shared-memory segments in
+#                         DIR/<node name> (btl_vader_backing_directory, set per node by jobs/task-prolog.sh, which
+#                         the launch passes as srun --task-prolog). Needed when several SLURM nodes share one
+#                         /dev/shm: Open MPI names its segments by host name and local rank, so ranks of different
+#                         fake nodes on one host would open each other's segments (crash or hang). Empty: /dev/shm.
+#                         (Under mpirun this sets Open MPI's plm_slurm_args; a site that sets it too must add
+#                         --task-prolog=<checkout>/jobs/task-prolog.sh to its own value.)
+# Open MPI settings of your own can go into the environment as OMPI_MCA_<name>=<value> (section 1).
+: "${PARBENCH_MPI_IF:=}"
+: "${PARBENCH_MPI_BTL:=}"
+: "${PARBENCH_MPI_SHM_DIR:=}"
