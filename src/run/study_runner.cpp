@@ -182,8 +182,7 @@ double deadline(const config::Study& study, double start) {
     c = *next == ':' ? next + 1 : next;
   }
   if (n < 2) return end;
-  const double left =
-      days * 86400 + (n == 3 ? parts[0] * 3600 + parts[1] * 60 + parts[2] : parts[0] * 60 + parts[1]);
+  const double left = days * 86400 + (n == 3 ? parts[0] * 3600 + parts[1] * 60 + parts[2] : parts[0] * 60 + parts[1]);
   const double slurm_end = start + left - kSlurmMargin;
   return end > 0 ? std::min(end, slurm_end) : slurm_end;
 }
