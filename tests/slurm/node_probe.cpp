@@ -31,8 +31,8 @@ int main(int argc, char** argv) {
   MPI_Allreduce(MPI_IN_PLACE, data.data(), static_cast<int>(data.size()), MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
   bool same = true;
   for (double x : data) same = same && x == data[0];
-  std::printf("probe rank=%d size=%d node=%s nodeid=%s shared_size=%d shared_leader=%d sum=%.0f%s shm=%s\n", rank,
-              size, env_or_dash("SLURMD_NODENAME"), env_or_dash("SLURM_NODEID"), shared_size, leader, data[0],
+  std::printf("probe rank=%d size=%d node=%s nodeid=%s shared_size=%d shared_leader=%d sum=%.0f%s shm=%s\n", rank, size,
+              env_or_dash("SLURMD_NODENAME"), env_or_dash("SLURM_NODEID"), shared_size, leader, data[0],
               same ? "" : "(differs)", env_or_dash("OMPI_MCA_btl_vader_backing_directory"));
   std::fflush(stdout);
   MPI_Comm_free(&shared);
