@@ -146,6 +146,7 @@ void apply_run(hid_t file, const StagedRun& s) {
   const auto& rr = r.ranks;
   h5::write(rk, "host", per_rank<std::string>(rr, [](const RankRecord& x) { return x.host; }), {n});
   h5::write(rk, "node", per_rank<std::int64_t>(rr, [](const RankRecord& x) { return x.node; }), {n}, "node index");
+  h5::write(rk, "node_name", per_rank<std::string>(rr, [](const RankRecord& x) { return x.node_name; }), {n});
   h5::write(rk, "core", per_rank<std::int64_t>(rr, [](const RankRecord& x) { return x.core; }), {n}, "cpu index");
   h5::write(rk, "tasks_done", per_rank<std::int64_t>(rr, [](const RankRecord& x) { return x.times.tasks_done; }), {n},
             "tasks");

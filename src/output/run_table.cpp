@@ -24,6 +24,7 @@ const std::vector<Column>& run_columns() {
       {"chunk_auto", T::kInt8, [](R r, P) -> h5::Cell { return r.chunk_auto; }},
       {"ranks", T::kInt64, [](R r, P) -> h5::Cell { return r.spec.ranks; }},
       {"nodes", T::kInt64, [](R r, P) -> h5::Cell { return r.nodes(); }},
+      {"placement", T::kInt64, [](R r, P) -> h5::Cell { return r.spec.nodes; }},
       {"ranks_per_node", T::kInt64, [](R r, P) -> h5::Cell { return r.ranks_per_node(); }},
       {"threads", T::kInt64, [](R r, P) -> h5::Cell { return r.spec.threads; }},
       {"repetition", T::kInt64, [](R r, P) -> h5::Cell { return r.spec.repetition; }},

@@ -25,6 +25,7 @@ std::vector<output::RankRecord> unpack(const std::vector<double>& all,
     output::RankRecord rec;
     rec.host = members.at(r).host;
     rec.node = members.at(r).node;
+    rec.node_name = members.at(r).node_name;
     rec.times = {v[0], v[1], v[2], v[3], static_cast<std::int64_t>(v[4])};
     rec.core = static_cast<std::int64_t>(v[5]);
     ranks.push_back(rec);

@@ -45,7 +45,7 @@ class Hdf5WriterTest : public ::testing::Test {
     r.layout = {10, 3, 0, 3, 0};
     r.work_units = 10;
     r.wall_s = 0.5;
-    r.ranks = {{"hostA", 0, 0, {0.1, 0.3, 0.05, 0.0, 2}}, {"hostB", 1, 1, {0.1, 0.2, 0.05, 0.1, 1}}};
+    r.ranks = {{"hostA", 0, "n1", 0, {0.1, 0.3, 0.05, 0.0, 2}}, {"hostB", 1, "n2", 1, {0.1, 0.2, 0.05, 0.1, 1}}};
     r.result.scalars = {{"count", std::int64_t{10}}, {"sum", std::string("3025")}};
     r.result.arrays = {{"per_task", workloads::Array{{3}, std::vector<std::int64_t>{1, 2, 3}}}};
     r.result_hash = result_hash(r.result);
