@@ -264,16 +264,24 @@ void shuffle(std::vector<T>& v, std::uint64_t seed) {
 
 }  // namespace
 
+RunSpec run_at(const Plan& plan, std::int64_t index) {
+  const auto cells = static_cast<std::int64_t>(plan.cells.size());
+  const std::int64_t round = index / cells;
+  const int c = static_cast<int>(index % cells);
+  const Cell& cell = plan.cells[static_cast<std::size_t>(c)];
+  const bool warmup = round < plan.warmup_rounds;
+  return {index,         round,      c,          cell.point,   cell.workload,
+          cell.strategy, cell.ranks, cell.nodes, cell.threads, warmup ? round : round - plan.warmup_rounds,
+          warmup};
+}
+
 std::vector<RunSpec> round_runs(const Study& study, const Plan& plan, std::int64_t round,
                                 const std::vector<char>& active) {
   std::vector<RunSpec> runs;
-  const bool warmup = round < plan.warmup_rounds;
   for (int c = 0; c < static_cast<int>(plan.cells.size()); ++c) {
     const Cell& cell = plan.cells[static_cast<std::size_t>(c)];
     if (!active.empty() && !active[static_cast<std::size_t>(cell.point)]) continue;
-    runs.push_back({round * static_cast<std::int64_t>(plan.cells.size()) + c, round, c, cell.point, cell.workload,
-                    cell.strategy, cell.ranks, cell.nodes, cell.threads, warmup ? round : round - plan.warmup_rounds,
-                    warmup});
+    runs.push_back(run_at(plan, round * static_cast<std::int64_t>(plan.cells.size()) + c));
   }
   if (study.random_order) {
     std::uint64_t state =

@@ -90,8 +90,11 @@ Plan plan(const Study& study, const std::vector<std::int64_t>& ranks_per_node);
 std::vector<RunSpec> round_runs(const Study& study, const Plan& plan, std::int64_t round,
                                 const std::vector<char>& active = {});
 
-// Every run of every round, for a dry run and for fixed repetitions.
+// Every run of every round, in order (a dry run prints them).
 std::vector<RunSpec> all_runs(const Study& study, const Plan& plan);
+
+// The run with plan index `index` (round × cells + cell), whatever order its round ran in.
+RunSpec run_at(const Plan& plan, std::int64_t index);
 
 // The workload parameters of a run: in weak-scaling studies the size parameters grow with the rank count.
 param::Params run_params(const Study& study, const RunSpec& spec);

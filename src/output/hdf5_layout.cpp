@@ -26,17 +26,6 @@ h5::AttrValue attr_of(const param::ParamValue& v) {
   return std::get<std::vector<std::int64_t>>(v);
 }
 
-void set_cell_attr(hid_t obj, const std::string& name, const h5::Cell& cell) {
-  if (const auto* i = std::get_if<std::int64_t>(&cell))
-    h5::set_attr(obj, name, *i);
-  else if (const auto* d = std::get_if<double>(&cell))
-    h5::set_attr(obj, name, *d);
-  else if (const auto* b = std::get_if<bool>(&cell))
-    h5::set_attr(obj, name, std::int64_t{*b ? 1 : 0});
-  else
-    h5::set_attr(obj, name, std::get<std::string>(cell));
-}
-
 // Writes a dataset once: as a hard link to its stored copy when the run was staged with one, else as data marked
 // with its content hash (so that later runs, and `merge`, can find it).
 template <class Write>
@@ -122,7 +111,7 @@ void apply_run(hid_t file, const StagedRun& s) {
   h5::Object group = h5::create_group(file, s.place.group);
   const hid_t g = group.id();
   const auto row = run_row(r, s.place);
-  for (const auto& [name, cell] : row) set_cell_attr(g, name, cell);
+  set_row_attributes(g, row);
   h5::set_attr(g, "message", r.message);
   h5::set_attr(g, "verify_detail", r.verification.detail);
   h5::set_attr(g, "hosts", r.hosts());
@@ -158,11 +147,15 @@ void apply_run(hid_t file, const StagedRun& s) {
 
   h5::Object result = h5::create_group(g, "result");
   const hid_t res = result.id();
-  for (const auto& [name, value] : r.result.scalars)
-    store(file, res, name, "result/" + name, s, [&] { write_scalar(res, name, value); });
-  for (const auto& [name, array] : r.result.arrays)
-    store(file, res, name, "result/" + name, s,
-          [&] { std::visit([&](const auto& data) { h5::write(res, name, data, array.shape); }, array.data); });
+  // (Named loop variables, not structured bindings: clang 14, which builds the fuzzer, cannot capture those.)
+  for (const auto& scalar : r.result.scalars)
+    store(file, res, scalar.first, "result/" + scalar.first, s,
+          [&] { write_scalar(res, scalar.first, scalar.second); });
+  for (const auto& entry : r.result.arrays) {
+    const workloads::Array& array = entry.second;
+    store(file, res, entry.first, "result/" + entry.first, s,
+          [&] { std::visit([&](const auto& data) { h5::write(res, entry.first, data, array.shape); }, array.data); });
+  }
 
   if (!r.trace.empty()) {
     h5::Object trace = h5::create_group(g, "trace");
@@ -216,6 +209,19 @@ void apply_point(hid_t file, const StagedPoint& s) {
 }
 
 }  // namespace
+
+void set_row_attributes(hid_t group, const std::vector<std::pair<std::string, h5::Cell>>& row) {
+  for (const auto& [name, cell] : row) {
+    if (const auto* i = std::get_if<std::int64_t>(&cell))
+      h5::set_attr(group, name, *i);
+    else if (const auto* d = std::get_if<double>(&cell))
+      h5::set_attr(group, name, *d);
+    else if (const auto* b = std::get_if<bool>(&cell))
+      h5::set_attr(group, name, std::int64_t{*b ? 1 : 0});
+    else
+      h5::set_attr(group, name, std::get<std::string>(cell));
+  }
+}
 
 std::string config_hash(const std::string& text) {
   std::uint64_t h = 1469598103934665603ULL;  // FNV-1a, 64 bit (kept from schema 1: --resume compares it)

@@ -74,6 +74,9 @@ class Stager {
   ContentIndex index_;
 };
 
+// A run-table row as attributes of the run's group (booleans as int64 0/1, as in schema 1).
+void set_row_attributes(hid_t group, const std::vector<std::pair<std::string, h5::Cell>>& row);
+
 // Writes a staged record into an open file (of this schema version).
 void apply(hid_t file, const Staged& entry);
 

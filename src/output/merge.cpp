@@ -146,12 +146,7 @@ void merge(const std::vector<std::string>& inputs, const std::string& output) {
         }
         copy_run(src.id(), groups[i], out.id(), group, index);
         h5::Object g = h5::open_group(out.id(), group);
-        for (const auto& [column, cell] : row) {
-          if (const auto* b = std::get_if<bool>(&cell))
-            h5::set_attr(g.id(), column, std::int64_t{*b ? 1 : 0});
-          else
-            std::visit([&](const auto& v) { h5::set_attr(g.id(), column, v); }, cell);
-        }
+        set_row_attributes(g.id(), row);
         h5::set_attr(g.id(), "merged_from", in + ":" + groups[i]);
         h5::append_row(table.id(), row);
         ++next_run;

@@ -73,7 +73,7 @@ void plan_on_root(const RunOptions& options, const LaunchPlacement& placement, S
                       "weak scaling grows the work with the ranks, but data from a file cannot grow; use synthetic "
                       "data or scaling = \"strong\"");
   }
-  const auto todo = static_cast<std::int64_t>(config::all_runs(p.study, p.plan).size());
+  const auto todo = p.plan.rounds * static_cast<std::int64_t>(p.plan.cells.size());
   writer.begin({p.study, todo, static_cast<int>(placement.rank_node.size())});
   if (!options.resume || !std::filesystem::exists(options.output)) return;
   // The resume index comes from the reader: runs of the same study text, by plan index.
@@ -229,9 +229,10 @@ int run_plan(const bmpi::communicator& world, const RunOptions& options) {
   std::optional<Repetitions> repetitions;
   if (root) {
     repetitions.emplace(p.study, p.plan);
-    for (const config::RunSpec& s : config::all_runs(p.study, p.plan)) {
-      const auto done = p.finished.find(s.index);
-      if (done != p.finished.end() && !s.warmup && done->second >= 0) repetitions->add(s, done->second);
+    for (const auto& [index, wall_s] : p.finished) {
+      if (index >= p.plan.rounds * static_cast<std::int64_t>(p.plan.cells.size())) continue;  // not in this plan
+      const config::RunSpec s = config::run_at(p.plan, index);
+      if (!s.warmup && wall_s >= 0) repetitions->add(s, wall_s);
     }
   }
   const double end_by = root ? deadline(p.study, launch_start) : 0;

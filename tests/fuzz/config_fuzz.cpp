@@ -13,7 +13,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string text(reinterpret_cast<const char*>(data), size);
   try {
     const parbench::config::Study study = parbench::config::parse_study(text, "fuzz.toml");
-    const auto runs = parbench::config::plan(study, 4);
+    // A launch of 8 ranks on 2 nodes, so that placements (`nodes`) are planned too.
+    const auto plan = parbench::config::plan(study, {4, 4});
+    const auto runs = parbench::config::round_runs(study, plan, plan.rounds - 1);
     for (const auto& w : study.workloads) {
       // Build every workload and strategy the config names (validated parameters must always construct),
       // without reading input files or running anything large.
