@@ -45,7 +45,7 @@ struct LaunchRecord {
 
 struct RankRecord {
   std::string host;
-  std::int64_t node = 0;   // node index (see RankPlacement)
+  std::int64_t node = 0;  // node index (see RankPlacement)
   std::string node_name;
   std::int64_t core = -1;  // sched_getcpu at the end of the rank's compute phase
   timing::RankTiming times;
