@@ -92,8 +92,8 @@ const std::vector<param::ParamSpec>& study_params() {
       {"min_repetitions", ParamType::kInteger, "repetitions = \"auto\": at least this many", std::int64_t{6}, 1, 1e6},
       {"max_repetitions", ParamType::kInteger, "repetitions = \"auto\": at most this many", std::int64_t{50}, 1, 1e6},
       {"time_budget", ParamType::kDuration,
-       "repetitions = \"auto\": stop every point once the study has run this long (inside a SLURM job also before "
-       "the job's time runs out)",
+       "stop the study, its finished runs kept, once it has run this long (e.g. \"20m\"); with repetitions = "
+       "\"auto\" inside a SLURM job also 3 minutes before the job's time runs out",
        std::nullopt, 1, 1e8},
       {"warmup", ParamType::kInteger, "uncounted repetitions before them", std::int64_t{1}, 0, 1e6},
       {"ranks", ParamType::kIntegerList, "sub-communicator sizes swept inside one launch (default: every rank)",

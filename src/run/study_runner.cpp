@@ -155,13 +155,14 @@ class Strategies {
   std::map<int, std::unique_ptr<strategies::Strategy>> cache_;
 };
 
-// When the study must end by (rank 0's clock): the time budget, and inside a SLURM job the job's end less a margin
-// for the last run to finish and be written (squeue's time left; none where squeue cannot tell).
+// When the study must end by (rank 0's clock; 0: no limit): the time budget, and for auto repetitions inside a SLURM
+// job the job's end less a margin for the last run to finish and be written (squeue's time left; none where squeue
+// cannot tell). Studies of fixed repetitions meet SLURM's time limit through its signal and a requeue instead.
 double deadline(const config::Study& study, double start) {
   constexpr double kSlurmMargin = 180;  // seconds before the job's end
   double end = study.time_budget_s > 0 ? start + study.time_budget_s : 0;
   const char* job = std::getenv("SLURM_JOB_ID");
-  if (!job || !*job) return end;
+  if (!study.auto_repetitions() || !job || !*job) return end;
   const std::string command = "squeue -h -j " + std::string(job) + " -o %L 2>/dev/null";
   FILE* pipe = popen(command.c_str(), "r");
   if (!pipe) return end;
