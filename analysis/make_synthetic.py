@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Write parbench result files (schema version 1) with a known serial fraction and known efficiency factors.
+"""Write parbench result files (schema version 1, or 2 with placements) with a known serial fraction and known
+efficiency factors.
 
 Strong scaling: T(p) = T1 * (f + (1 - f) / p) * (1 + noise)           (Amdahl, serial fraction f)
                 optionally with imbalance and slower computation, which are not serial work:
@@ -8,6 +9,11 @@ Strong scaling: T(p) = T1 * (f + (1 - f) / p) * (1 + noise)           (Amdahl, s
                 (the same work takes g(p) times the core-seconds, so comp_scaling = 1/g(p))
 Weak scaling:   work(p) = p * W1 and T(p) = T1 * p / (p - a (p - 1)) * (1 + noise),
                 so the scaled speedup (work(p)/T(p)) / (work(1)/T(1)) = p - a (p - 1)   (Gustafson, a)
+
+Placement (schema version 2): a point's ranks run on nodes(p) nodes, `placement` when the point is placed
+(`[study] nodes`, p/placement ranks per node, block-wise), else ceil(p / node_size) (node_size 0: one node).
+Crossing nodes adds time outside compute, T1 * node_cost * (nodes(p) - 1), to the wall time above, so
+comm_eff falls and T grows with the node count by a known amount.
 
 noise ~ Normal(0, sigma) from a seeded numpy Generator. The files follow docs/hdf5-schema.md: every run-table
 column, every run-group attribute, per-rank datasets with units, results, and optionally a task trace. They are
@@ -18,6 +24,7 @@ building the C++ program.
     /usr/bin/python3 analysis/make_synthetic.py weak.h5 --scaling weak --f 0.1
     /usr/bin/python3 analysis/make_synthetic.py sweep.h5 --chunk-sweep --ranks 1,2,4
     /usr/bin/python3 analysis/make_synthetic.py uneven.h5 --f 0 --balance 0.6      (imbalance, no serial work)
+    /usr/bin/python3 analysis/make_synthetic.py placed.h5 --ranks 6,12 --placements 1,2,3 --node-cost 0.05
 """
 from __future__ import annotations
 
@@ -40,6 +47,20 @@ RUN_COLUMNS = {
     "write_s": np.float64, "imbalance": np.float64, "status": "str", "verified": np.int8,
     "start_time": "str", "slurm_job_id": "str",
 }
+# Where the ranks ran (schema version 2; after `ranks` in the schema's order).
+PLACEMENT_COLUMNS = {"nodes": np.int64, "ranks_per_node": np.int64, "placement": np.int64}
+
+
+def run_columns(schema_version: int) -> dict:
+    """RUN_COLUMNS of a file of `schema_version`: version 2 adds PLACEMENT_COLUMNS."""
+    if schema_version < 2:
+        return RUN_COLUMNS
+    columns = {}
+    for name, dtype in RUN_COLUMNS.items():
+        columns[name] = dtype
+        if name == "ranks":
+            columns |= PLACEMENT_COLUMNS
+    return columns
 
 # How the non-compute ("serial") time of a synthetic run is split over the phase columns inside wall_s.
 SERIAL_PHASE_SHARES = {"distribute_s": 0.5, "collect_s": 0.25, "reduce_s": 0.25}
@@ -83,11 +104,26 @@ class SyntheticPoint:
     failed_at: tuple = field(default_factory=tuple)  # rank counts that get one extra run with status "failed"
     balance: float | None = None            # strong only: lb = mean/max rank compute for p > 1 (None: up to 8 % spread)
     slowdown: float = 0.0                   # strong only: the work costs 1 + slowdown*(p - 1) times the core-seconds
+    placement: int = 0                      # [study] nodes: p/placement ranks on each of `placement` nodes (version 2)
+    node_size: int = 0                      # unplaced: ranks per node of the launch (0: every rank on one node)
+    node_cost: float = 0.0                  # each node beyond the first adds t1 * node_cost s outside compute
 
     def __post_init__(self):
         self.strategy_label = self.strategy_label or self.strategy
         if self.scaling == "weak" and (self.balance is not None or self.slowdown):
             raise ValueError("balance and slowdown are modelled for strong scaling only")
+        if self.placement and any(p % self.placement for p in self.ranks):
+            raise ValueError(f"placement {self.placement} does not divide every rank count of {self.ranks}")
+
+    def nodes_at(self, p: int) -> int:
+        """Nodes the ranks of a run at p ran on."""
+        if self.placement:
+            return self.placement
+        return -(-p // self.node_size) if self.node_size else 1
+
+    def node_time(self, p: int) -> float:
+        """Seconds outside compute that crossing nodes adds at p (noise-free)."""
+        return self.t1 * self.node_cost * (self.nodes_at(p) - 1)
 
     def balance_at(self, p: int) -> float:
         """lb at p: 1 for one rank; never below 1/p (one rank holding all the work)."""
@@ -114,20 +150,29 @@ def chunk_sweep(label: str, ranks: tuple, repetitions: int = 5, serial_fraction:
             for kind, name, chunk, auto, factor in CHUNK_SWEEP]
 
 
-def model_wall_time(point: SyntheticPoint, p: int) -> float:
-    """Noise-free wall time of the model at p ranks."""
+def _one_node_wall_time(point: SyntheticPoint, p: int) -> float:
     a = point.serial_fraction
     if point.scaling == "weak":
         return point.t1 * p / (p - a * (p - 1))
     return point.t1 * (a + (1 - a) * point.parallel_stretch(p) / p)
 
 
-def model_serial_share(point: SyntheticPoint, p: int) -> float:
-    """Share of the p-rank wall time spent outside compute, as the model predicts it."""
+def _one_node_serial_share(point: SyntheticPoint, p: int) -> float:
     a = point.serial_fraction
     if point.scaling == "weak":
         return a  # Gustafson: the serial part is a fixed share of the parallel run
     return a / (a + (1 - a) * point.parallel_stretch(p) / p)
+
+
+def model_wall_time(point: SyntheticPoint, p: int) -> float:
+    """Noise-free wall time of the model at p ranks, crossing nodes included."""
+    return _one_node_wall_time(point, p) + point.node_time(p)
+
+
+def model_serial_share(point: SyntheticPoint, p: int) -> float:
+    """Share of the p-rank wall time spent outside compute, as the model predicts it."""
+    one_node = _one_node_wall_time(point, p)
+    return (one_node * _one_node_serial_share(point, p) + point.node_time(p)) / (one_node + point.node_time(p))
 
 
 def _run_records(point: SyntheticPoint, rng: np.random.Generator):
@@ -170,8 +215,12 @@ def _phase_times(point: SyntheticPoint, p: int, wall: float, rng: np.random.Gene
         lb = point.balance_at(p)
         compute = np.full(p, compute_max * (p * lb - 1) / (p - 1) if p > 1 else compute_max)
         compute[0] = compute_max
+    nodes = point.nodes_at(p)
+    per_node = -(-p // nodes)  # block-wise: the first nodes hold ceil(p / nodes) ranks
     rec = {
-        "ranks": p, "threads": point.threads, "scaling": point.scaling, "tasks": tasks, "work_units": work,
+        "ranks": p, "nodes": nodes, "ranks_per_node": per_node, "placement": point.placement,
+        "rank_node": np.arange(p, dtype=np.int64) // per_node, "threads": point.threads,
+        "scaling": point.scaling, "tasks": tasks, "work_units": work,
         "wall_s": wall, "compute_max_s": compute_max, "compute_mean_s": float(compute.mean()),
         "imbalance": compute_max / float(compute.mean()), "write_s": 0.001,
         "rank_compute_s": compute,
@@ -205,7 +254,11 @@ def _trace(rec: dict, threads: int, start_offset: float):
 
 def write_synthetic(path, points, seed: int = 0, created: str | None = None, study: str = "synthetic",
                     schema_version: int = 1) -> str:
-    """Write `points` (SyntheticPoint list) as one parbench file; returns the path."""
+    """Write `points` (SyntheticPoint list) as one parbench file; returns the path. Placed points need schema
+    version 2, which records where the ranks ran."""
+    if schema_version < 2 and any(point.placement or point.node_size for point in points):
+        raise ValueError("placement and node_size need schema_version 2")
+    columns = run_columns(schema_version)
     rng = np.random.default_rng(seed)
     created = created or datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     start = datetime.datetime.fromisoformat(created.replace("Z", "+00:00"))
@@ -227,19 +280,22 @@ def write_synthetic(path, points, seed: int = 0, created: str | None = None, stu
                     "chunk_auto": int(point.chunk_auto), "start_time": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
                     "slurm_job_id": "",
                 }
-                row.update({k: rec[k] for k in RUN_COLUMNS if k in rec})
+                row.update({k: rec[k] for k in columns if k in rec})
                 rows.append(row)
-                _write_run_group(f, row, rec, point)
-        _write_run_table(f, rows)
+                _write_run_group(f, row, rec, point, columns)
+        _write_run_table(f, rows, columns)
     return str(path)
 
 
-def _write_run_group(f: h5py.File, row: dict, rec: dict, point: SyntheticPoint):
+def _write_run_group(f: h5py.File, row: dict, rec: dict, point: SyntheticPoint, columns: dict):
     g = f.create_group(row["group"])
-    for name, dtype in RUN_COLUMNS.items():
+    for name, dtype in columns.items():
         g.attrs[name] = row[name] if dtype == "str" else dtype(row[name])
+    # Version 1 has one host; version 2 names each node, as SLURM would (ranks/node_name).
+    node_names = np.array([f"synthnode{i + 1}" for i in rec["rank_node"]] if "nodes" in columns else
+                          ["synthhost"] * row["ranks"], dtype=object)
     extra = {"message": rec["message"], "verify_detail": "synthetic data, nothing to verify",
-             "hosts": "synthhost", "slurm_array_task_id": "", "slurm_nodelist": "",
+             "hosts": ",".join(dict.fromkeys(node_names)), "slurm_array_task_id": "", "slurm_nodelist": "",
              "slurm_tasks_per_node": "", "config_path": "synthetic.toml"}
     for name, value in extra.items():
         g.attrs[name] = value
@@ -251,7 +307,10 @@ def _write_run_group(f: h5py.File, row: dict, rec: dict, point: SyntheticPoint):
     g.create_dataset("config_toml", data='[study]\nname = "synthetic"\n', dtype=STRING)
     p = row["ranks"]
     ranks = g.create_group("ranks")
-    ranks.create_dataset("host", data=["synthhost"] * p, dtype=STRING)
+    ranks.create_dataset("host", data=list(node_names), dtype=STRING)
+    if "nodes" in columns:
+        ranks.create_dataset("node", data=rec["rank_node"]).attrs["units"] = "node index"
+        ranks.create_dataset("node_name", data=list(node_names), dtype=STRING)
     ranks.create_dataset("core", data=np.arange(p, dtype=np.int64)).attrs["units"] = "cpu index"
     for name in ("distribute_s", "compute_s", "collect_s", "idle_s"):
         ranks.create_dataset(name, data=np.asarray(rec["rank_" + name], np.float64)).attrs["units"] = "s"
@@ -265,9 +324,9 @@ def _write_run_group(f: h5py.File, row: dict, rec: dict, point: SyntheticPoint):
                 d.attrs["units"] = "s"
 
 
-def _write_run_table(f: h5py.File, rows: list):
+def _write_run_table(f: h5py.File, rows: list, columns: dict):
     runs = f.create_group("runs")
-    for name, dtype in RUN_COLUMNS.items():
+    for name, dtype in columns.items():
         values = [r[name] for r in rows]
         if dtype == "str":
             runs.create_dataset(name, data=values, dtype=STRING)
@@ -291,17 +350,24 @@ def main(argv=None):
                          "up to 8 %% spread)")
     ap.add_argument("--slowdown", type=float, default=0.0,
                     help="the work costs 1 + SLOWDOWN*(p - 1) times the core-seconds at p ranks (strong scaling)")
+    ap.add_argument("--placements", default="",
+                    help="comma-separated node counts: each point is written once per placement (the same rank "
+                         "counts on that many nodes, block-wise; schema version 2); every rank count must divide")
+    ap.add_argument("--node-cost", type=float, default=0.0,
+                    help="each node beyond the first adds NODE_COST * T1 seconds outside compute")
     ap.add_argument("--chunk-sweep", action="store_true",
                     help="also write a chunk-size sweep (static; dynamic chunk 1, 10, 100 and auto; guided "
                          "min_chunk 4; cyclic chunk 1 and 32) of a workload labelled 'pi sweep', same rank counts")
     args = ap.parse_args(argv)
     ranks = tuple(int(r) for r in args.ranks.split(","))
+    placements = [int(n) for n in args.placements.split(",")] if args.placements else [0]
     points = [SyntheticPoint(serial_fraction=f, label=f"trig f={f:g}", scaling=args.scaling, ranks=ranks,
                              repetitions=args.reps, noise=args.noise, trace=args.trace, balance=args.balance,
-                             slowdown=args.slowdown) for f in args.f]
+                             slowdown=args.slowdown, placement=n, node_cost=args.node_cost)
+              for f in args.f for n in placements]
     if args.chunk_sweep:
         points += chunk_sweep("pi sweep", ranks, args.reps)
-    print(write_synthetic(args.output, points, seed=args.seed))
+    print(write_synthetic(args.output, points, seed=args.seed, schema_version=2 if args.placements else 1))
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 
 Small chunks pay a per-chunk overhead (a request to rank 0 per chunk), large ones leave ranks idle at the end;
 the multiprocessing tutorials teach the same trade-off with Pool.map's `chunksize`. The per-point plots cannot show
-it, because each chunk setting is a point of its own. A *chunk group* is one (label, scaling, threads, p) whose
+it, because each chunk setting is a point of its own. A *chunk group* is one (label, scaling, threads, p, placement)
+whose
 counted runs hold at least two chunk settings of dynamic, guided or cyclic. A setting is one `strategy_label`, so
 "auto" is one setting whatever chunk it chose from run to run. Static runs of the group are the reference.
 """
@@ -21,8 +22,8 @@ CHUNKED = ("dynamic", "guided", "cyclic")
 REFERENCE = "static"
 KIND_ORDER = {kind: i for i, kind in enumerate(CHUNKED + (REFERENCE,))}
 SETTING_COLUMNS = ["strategy_label", "chunk", "chunk_auto"]
-CSV_COLUMNS = ["label", "scaling", "threads", "p", "strategy_label", "strategy", "chunk", "chunk_auto", "n",
-               "T", "T_min", "T_max", "T_rel"]
+CSV_COLUMNS = ["label", "scaling", "threads", "p", "placement", "strategy_label", "strategy", "chunk", "chunk_auto",
+               "n", "T", "T_min", "T_max", "T_rel"]
 
 
 @dataclass
@@ -34,11 +35,15 @@ class ChunkGroup:
     settings: pd.DataFrame   # one row per strategy_label, CSV_COLUMNS from strategy_label on; see _settings
     hosts: str
     created: str
+    placement: int = 0   # the node count the runs were placed on (0: not placed); placements are not mixed
 
     @property
     def name(self) -> str:
-        """`label / threads=T / p=P` (plus `/ weak`); cli.folder_name turns it into the plot's file name."""
-        return f"{self.label} / threads={self.threads} / p={self.p}" + (" / weak" if self.scaling == "weak" else "")
+        """`label / threads=T / p=P` (plus `/ nodes=N` when placed, `/ weak`); cli.folder_name turns it into the
+        plot's file name."""
+        placed = f" / nodes={self.placement}" if self.placement else ""
+        weak = " / weak" if self.scaling == "weak" else ""
+        return f"{self.label} / threads={self.threads} / p={self.p}{placed}{weak}"
 
     @property
     def chunked(self) -> pd.DataFrame:
@@ -85,17 +90,20 @@ def chunk_groups(runs: pd.DataFrame) -> list[ChunkGroup]:
     runs = counted_runs(runs).dropna(subset=SETTING_COLUMNS)
     runs = runs[runs["strategy"].isin(list(KIND_ORDER))]
     groups = []
-    for (label, scaling, threads, p), g in runs.groupby(["label", "scaling", "threads", "ranks"]):
+    for (label, scaling, threads, p, placement), g in runs.groupby(["label", "scaling", "threads", "ranks",
+                                                                    "placement"]):
         if g.loc[g["strategy"].isin(CHUNKED), "strategy_label"].nunique() < 2:
             continue
         groups.append(ChunkGroup(label=str(label), scaling=str(scaling), threads=int(threads), p=int(p),
-                                 settings=_settings(g), hosts=hosts_text(g), created=created_text(g)))
+                                 settings=_settings(g), hosts=hosts_text(g), created=created_text(g),
+                                 placement=int(placement)))
     return groups
 
 
 def write_chunk_csv(groups: list[ChunkGroup], out_dir: str) -> str:
     """chunks.csv in out_dir: the settings of every group, each row prefixed by its group; returns the path."""
-    rows = [g.settings.assign(label=g.label, scaling=g.scaling, threads=g.threads, p=g.p) for g in groups]
+    rows = [g.settings.assign(label=g.label, scaling=g.scaling, threads=g.threads, p=g.p, placement=g.placement)
+            for g in groups]
     path = os.path.join(out_dir, "chunks.csv")
     pd.concat(rows, ignore_index=True)[CSV_COLUMNS].to_csv(path, index=False, float_format="%.9g")
     return path

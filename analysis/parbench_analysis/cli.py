@@ -8,8 +8,9 @@ import sys
 
 from .chunks import chunk_groups, write_chunk_csv
 from .loader import InputError, load_results
+from .placement import placement_view, write_placement_csv
 from .scaling import analyse
-from .summary import fit_sentence, write_factors, write_summary
+from .summary import curve_heading, fit_sentence, write_factors, write_summary
 
 EXIT_INPUT_ERROR = 2
 
@@ -50,6 +51,33 @@ def _write_chunk_view(runs, output: str) -> str | None:
     return f"chunk sizes: {os.path.join(out_dir, '*.png')} ({plots}) and {csv_path}"
 
 
+def _by_point(analyses) -> dict:
+    """point -> its curves (one per placement), points in order of first appearance."""
+    points = {}
+    for a in analyses:
+        points.setdefault(a.point, []).append(a)
+    return points
+
+
+def _report_point(curves, out_dir: str, plot_point):
+    """Plots of one point and its lines on stdout; returns the point's placement view (None when it has no
+    plotted curve)."""
+    for a in curves:
+        if a.table.empty:
+            print(f"{curve_heading(a)}: skipped, {a.no_fit_reason}")
+    shown = [a for a in curves if not a.table.empty]
+    if not shown:
+        return None
+    view = placement_view(shown)
+    written = plot_point(shown, out_dir, view)
+    for a in shown:
+        ps = ", ".join(str(p) for p in a.ps)
+        print(f"{curve_heading(a)}: p = {ps}; {a.baseline_short()}; {fit_sentence(a)}")
+        print(f"  {a.table['diagnosis'].iloc[-1]}")
+    print(f"  {len(written)} plots in {out_dir}/")
+    return view
+
+
 def _parse_args(argv):
     ap = argparse.ArgumentParser(prog="report.py", description=__doc__)
     ap.add_argument("files", nargs="+", metavar="FILE", help="parbench HDF5 result files (schema version 1 or 2)")
@@ -73,23 +101,21 @@ def main(argv=None) -> int:
     from .plots import plot_point  # matplotlib only once the inputs are known to be good
 
     analyses = analyse(runs)
-    folders = _unique_folder_names(a.point for a in analyses)
-    for a in analyses:
-        out_dir = os.path.join(args.output, folders[a.point])
-        if a.table.empty:
-            print(f"{a.point}: skipped, {a.no_fit_reason}")
-            continue
-        written = plot_point(a, out_dir)
-        ps = ", ".join(str(p) for p in a.ps)
-        print(f"{a.point}: p = {ps}; {a.baseline_short()}; {fit_sentence(a)}")
-        print(f"  {a.table['diagnosis'].iloc[-1]}")
-        print(f"  {len(written)} plots in {out_dir}/")
+    points = _by_point(analyses)
+    folders = _unique_folder_names(points)
+    views = [_report_point(curves, os.path.join(args.output, folders[point]), plot_point)
+             for point, curves in points.items()]
     csv_path, md_path = write_summary(analyses, args.output, folders, args.files)
     factors_path = write_factors(analyses, args.output)
-    plotted = sum(not a.table.empty for a in analyses)
+    plotted = sum(v is not None for v in views)
     print(f"plots: {os.path.join(args.output, '<point>', '*.png')} ({plotted} point folder{'s' * (plotted != 1)})")
     print(f"summary: {csv_path} and {md_path}")
     print(f"efficiency factors per run: {factors_path}")
+    placed = [v for v in views if v is not None and not v.rows.empty]
+    if placed:  # a point measured at the same p on several node counts
+        path = write_placement_csv(placed, args.output)
+        plots = f"{len(placed)} plot{'s' * (len(placed) != 1)}"
+        print(f"placements: {os.path.join(args.output, '<point>', 'placement.png')} ({plots}) and {path}")
     chunk_line = _write_chunk_view(runs, args.output)
     if chunk_line:
         print(chunk_line)

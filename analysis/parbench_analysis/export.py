@@ -6,7 +6,8 @@ and metric, and per region and metric the values measured at each point. Here:
 
   parameter p   the rank count (`ranks`); weak-scaling points also have
   parameter w   the work units per rank (`work_units / ranks`), constant in a parbench weak study
-  region        one per point (workload label / strategy / threads)
+  region        one per point (workload label / strategy / threads); per point and placement, named
+                `<point> / nodes=N`, when the study placed the ranks on N nodes (`placement` > 0)
   metric        `time` = `wall_s` and `compute_time_max` = `compute_max_s` (the slowest rank's compute), seconds
   values        every counted repetition (warm-ups and runs whose status is not `ok` are left out, as in the
                 report), in the order of the run table
@@ -110,9 +111,11 @@ def _coordinate(scaling: str, ranks, work_units) -> tuple:
 def collect_regions(runs) -> tuple[list, list]:
     """(regions with counted runs, points without any), both in order of first appearance in the run table."""
     counted = counted_runs(runs)
-    regions = []
-    for (point, scaling), rows in counted.groupby(["point", "scaling"], sort=False):
-        region = Region(point=point, scaling=scaling)
+    regions, exported = [], set()
+    # One region per point and placement: runs on 1 and on 3 nodes are different measurements of the same p.
+    for (point, scaling, placement), rows in counted.groupby(["point", "scaling", "placement"], sort=False):
+        exported.add((point, scaling))
+        region = Region(point=point + (f" / nodes={placement}" if placement else ""), scaling=scaling)
         columns = {metric: rows[column].to_numpy(dtype=float) for metric, column in METRICS.items()}
         for i, (ranks, work) in enumerate(zip(rows["ranks"].to_numpy(), rows["work_units"].to_numpy())):
             values = region.data.setdefault(_coordinate(scaling, ranks, work), {m: [] for m in METRICS})
@@ -125,7 +128,6 @@ def collect_regions(runs) -> tuple[list, list]:
                                                   "not a time Extra-P can read")
                 values[metric].append(float(v))
         regions.append(region)
-    exported = {(r.point, r.scaling) for r in regions}
     skipped = [point for point, scaling in dict.fromkeys(zip(runs["point"], runs["scaling"]))
                if (point, scaling) not in exported]
     return regions, skipped

@@ -27,23 +27,30 @@ import pandas as pd
 from .fitting import Fit, FitUnavailable, fit_amdahl, fit_gustafson
 
 # factors.csv, one row per counted run (`file` last: run_id is unique within one file only).
-COLUMNS = ["point", "p", "repetition", "run_id", "wall_s", "E", "lb", "comm_eff", "par_eff", "comp_scaling",
-           "par_eff_base", "file"]
+COLUMNS = ["point", "placement", "p", "repetition", "run_id", "wall_s", "E", "lb", "comm_eff", "par_eff",
+           "comp_scaling", "par_eff_base", "file"]
 FACTORS = {"lb": "load balance", "comm_eff": "communication", "comp_scaling": "computation scaling"}
 EFFICIENT = 0.95  # E at or above this: no dominant loss ("none")
 
 
 @dataclass
 class Baseline:
-    """The p0 runs every E and comp_scaling is relative to."""
+    """The p0 runs every E and comp_scaling is relative to. Every placement of a point shares one baseline (see
+    scaling.baseline_runs), so `placement` says which placement's runs these are."""
     p0: int
     T: float    # median wall_s at p0
     W: float    # median work_units at p0 (weak scaling); 1 for strong scaling
     U: float    # median over p0's runs of sum_r u_r (per work unit for weak scaling), in core-seconds
+    placement: int = 0
+    runs: pd.DataFrame | None = None   # the baseline runs' factor rows (run_factors), for the bootstrap
 
     @property
     def par_eff(self) -> float:
         return self.U * self.W / (self.p0 * self.T)
+
+    @property
+    def n(self) -> int:
+        return len(self.runs)
 
 
 def _work(runs: pd.DataFrame, weak: bool) -> np.ndarray:
@@ -51,33 +58,47 @@ def _work(runs: pd.DataFrame, weak: bool) -> np.ndarray:
     return runs["work_units"].to_numpy(dtype=float) if weak else np.ones(len(runs))
 
 
-def run_factors(runs: pd.DataFrame, p0: int, weak: bool) -> tuple[pd.DataFrame, Baseline]:
+def _rank_compute(runs: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(sum_r u_r, max_r u_r) per run, NaN where the run cannot be decomposed: without per-rank times, with one time
+    per rank missing, or without any compute."""
+    p = runs["ranks"].to_numpy(dtype=float)
+    u_sum, u_max = runs["u_sum_s"].to_numpy(dtype=float), runs["u_max_s"].to_numpy(dtype=float)
+    usable = (runs["u_ranks"].to_numpy() == p) & (u_max > 0)
+    return np.where(usable, u_sum, np.nan), np.where(usable, u_max, np.nan)
+
+
+def baseline_of(base_runs: pd.DataFrame, weak: bool) -> Baseline:
+    """The baseline made of `base_runs`, the counted runs of one rank count p0 (and one placement)."""
+    p0 = int(base_runs["ranks"].iloc[0])
+    wall, work = base_runs["wall_s"].to_numpy(dtype=float), _work(base_runs, weak)
+    U = _rank_compute(base_runs)[0] / work
+    baseline = Baseline(p0=p0, T=float(np.median(wall)), W=float(np.median(work)), U=float(np.median(U)),
+                        placement=int(base_runs["placement"].iloc[0]))
+    baseline.runs = run_factors(base_runs, baseline, weak)
+    return baseline
+
+
+def run_factors(runs: pd.DataFrame, baseline: Baseline, weak: bool) -> pd.DataFrame:
     """One row per counted run (COLUMNS, plus `work`, `U` and `u_max_s` for the per-p statistics and the
-    serial-only fit), and the baseline they are relative to."""
+    serial-only fit), relative to `baseline`."""
     p = runs["ranks"].to_numpy(dtype=float)
     wall = runs["wall_s"].to_numpy(dtype=float)
     work = _work(runs, weak)
-    u_sum, u_max = runs["u_sum_s"].to_numpy(dtype=float), runs["u_max_s"].to_numpy(dtype=float)
-    # A run without per-rank times, with one time per rank missing, or without any compute cannot be decomposed.
-    usable = (runs["u_ranks"].to_numpy() == p) & (u_max > 0)
-    u_sum, u_max = np.where(usable, u_sum, np.nan), np.where(usable, u_max, np.nan)
+    u_sum, u_max = _rank_compute(runs)
     U = u_sum / work
-    at_p0 = p == p0
-    baseline = Baseline(p0=p0, T=float(np.median(wall[at_p0])), W=float(np.median(work[at_p0])),
-                        U=float(np.median(U[at_p0])))
     lb = u_sum / (p * u_max)
     comm_eff = u_max / wall
-    frame = pd.DataFrame({
-        "point": runs["point"].to_numpy(), "p": p.astype(int), "repetition": runs["repetition"].to_numpy(),
+    return pd.DataFrame({
+        "point": runs["point"].to_numpy(), "placement": runs["placement"].to_numpy(dtype=np.int64),
+        "p": p.astype(int), "repetition": runs["repetition"].to_numpy(),
         "run_id": runs["run_id"].to_numpy() if "run_id" in runs else np.arange(1, len(runs) + 1),
         "wall_s": wall,
-        "E": p0 * (work / wall) / (p * baseline.W / baseline.T),
+        "E": baseline.p0 * (work / wall) / (p * baseline.W / baseline.T),
         "lb": lb, "comm_eff": comm_eff, "par_eff": lb * comm_eff,
         "comp_scaling": baseline.U / U, "par_eff_base": baseline.par_eff,
         "file": runs["file"].to_numpy() if "file" in runs else "",
         "work": work, "U": U, "u_max_s": u_max,
     }, index=runs.index)
-    return frame, baseline
 
 
 def per_p_medians(frame: pd.DataFrame) -> pd.DataFrame:
@@ -124,10 +145,11 @@ def _why(name: str, value: float, weak: bool) -> str:
     return f"{work} took {_times(1 / value)}× the core-seconds: cores slowed when all were busy"
 
 
-def diagnosis(E: float, p: int, p0: int, lb: float, comm_eff: float, comp_scaling: float, weak: bool,
+def diagnosis(E: float, p: int, p0: int | None, lb: float, comm_eff: float, comp_scaling: float, weak: bool,
               lb_base: float = 1.0, comm_eff_base: float = 1.0) -> str:
     """One plain sentence: E at p, the dominant loss with what it means, then the other factors by loss. Factors
-    are shown as measured; one that was already below 0.95 at the baseline says so, since E only counts the change."""
+    are shown as measured; one that was already below 0.95 at the baseline says so, since E only counts the change.
+    p0 is None for a curve whose baseline is another placement's runs (none of its rows is the baseline)."""
     dominant = dominant_loss(E, lb, comm_eff, comp_scaling, lb_base, comm_eff_base)
     at = _ranks_text(p) + (" (the baseline)" if p == p0 else "")
     if not dominant:

@@ -7,9 +7,15 @@ import h5py
 import numpy as np
 import pandas as pd
 
-# Version 2 adds run-table columns (nodes, ranks_per_node, result_hash, stop_reason, ...) that the analysis does
-# not need; unknown columns are read and carried along, never required.
+# Version 2 adds run-table columns (nodes, ranks_per_node, placement, result_hash, ...); unknown columns are read
+# and carried along, never required.
 SUPPORTED_SCHEMA_VERSIONS = (1, 2)
+
+# Version-2 columns the analysis uses, with what a version-1 file means by their absence: its ranks were never
+# placed (placement 0, the first ranks of the launch), and where they ran is unknown (NaN, not a guess of 1).
+PLACEMENT_DEFAULTS = {"placement": 0, "nodes": np.nan, "ranks_per_node": np.nan}
+# Counts of nodes that are 0 say "unknown" too: `merge` writes 0 for the version-1 runs it copies.
+UNKNOWN_WHEN_ZERO = ("nodes", "ranks_per_node")
 
 # Run-table columns the analysis needs; a file without them cannot be analysed.
 REQUIRED_COLUMNS = (
@@ -72,6 +78,11 @@ def _read_run_table(path, f: h5py.File) -> pd.DataFrame:
     runs = pd.DataFrame(columns)
     if runs.empty:
         raise InputError(path, "no runs (the /runs table is empty)")
+    for name, absent in PLACEMENT_DEFAULTS.items():
+        if name not in runs:
+            runs[name] = absent
+    for name in UNKNOWN_WHEN_ZERO:
+        runs[name] = runs[name].where(runs[name] > 0)
     return runs
 
 
@@ -102,8 +113,9 @@ def _run_group_facts(f: h5py.File, groups) -> dict:
 
 
 def load_file(path) -> pd.DataFrame:
-    """The run table of one file, plus columns `file`, `created`, `hosts`, `has_trace` and the per-rank compute
-    summary `u_sum_s`, `u_max_s`, `u_ranks` (sum, max and count of ranks/compute_s)."""
+    """The run table of one file (`placement`, `nodes`, `ranks_per_node` filled in for version 1, see
+    PLACEMENT_DEFAULTS), plus columns `file`, `created`, `hosts`, `has_trace` and the per-rank compute summary
+    `u_sum_s`, `u_max_s`, `u_ranks` (sum, max and count of ranks/compute_s)."""
     path = str(path)
     if not os.path.exists(path):
         raise InputError(path, "no such file")

@@ -9,11 +9,13 @@ import matplotlib
 matplotlib.use("Agg")  # files only; no display on batch nodes
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, MaxNLocator, NullLocator  # noqa: E402
 
 from .chunks import ChunkGroup  # noqa: E402
 from .loader import read_rank_dataset, read_trace  # noqa: E402
-from .scaling import SERIAL_MEASURED_DEFINITION, PointAnalysis  # noqa: E402
+from .placement import PlacementView  # noqa: E402
+from .scaling import SERIAL_MEASURED_DEFINITION, PointAnalysis, hosts_text, placed_on, placement_text  # noqa: E402
 from .stats import BOOTSTRAP_RESAMPLES  # noqa: E402
 
 PHASES = [  # run-table column, legend label; stacked bottom to top, all inside wall_s
@@ -42,10 +44,19 @@ def _threads_text(threads: int) -> str:
     return f"{threads} thread{'s' if threads != 1 else ''}/rank"
 
 
-def _figure(a: PointAnalysis, view: str, ncols: int = 1, extra: str = ""):
-    """A point's figure: the header names the view, label, strategy, threads and scaling."""
-    title = f"{view} — {a.label} · {a.strategy} · {_threads_text(a.threads)} ({a.scaling} scaling)"
-    return _header_figure(title, a.hosts, a.created, ncols, extra)
+def _figure(a: PointAnalysis, view: str, ncols: int = 1, extra: str = "", curves: list | None = None):
+    """A point's figure: the header names the view, label, strategy, threads, scaling and, for one placed curve,
+    its placement. A figure of several `curves` names the hosts of them all instead."""
+    where = f" · on {placement_text(a.placement)}" if curves is None and a.placement else ""
+    title = f"{view} — {a.label} · {a.strategy} · {_threads_text(a.threads)}{where} ({a.scaling} scaling)"
+    hosts = a.hosts if curves is None else hosts_text(pd.concat([c.all_runs for c in curves]))
+    return _header_figure(title, hosts, a.created, ncols, extra)
+
+
+def placement_suffix(placement: int) -> str:
+    """What a curve's own plots append to their names when a point has several curves: `_1node`, `_3nodes`,
+    `_unplaced`."""
+    return "_unplaced" if placement == 0 else f"_{placement}node{'s' * (placement != 1)}"
 
 
 def _header_figure(title: str, hosts: str, created: str, ncols: int = 1, extra: str = ""):
@@ -118,7 +129,7 @@ def _interval_bars(ax, x, mid, lo, hi, **style):
     """Median with its interval as error bars; a missing interval draws the marker alone."""
     mid, lo, hi = (np.asarray(v, dtype=float) for v in (mid, lo, hi))
     yerr = np.nan_to_num(np.vstack([mid - lo, hi - mid]), nan=0.0).clip(min=0)
-    ax.errorbar(x, mid, yerr=yerr, capsize=3, **style)
+    return ax.errorbar(x, mid, yerr=yerr, capsize=3, **style)
 
 
 def plot_speedup(a: PointAnalysis, out_dir: str) -> str:
@@ -174,13 +185,13 @@ def _offsets(ps, count: int, log: bool) -> list:
     return [ps + 0.025 * width * k for k in steps]
 
 
-def plot_factors(a: PointAnalysis, out_dir: str) -> str:
+def plot_factors(a: PointAnalysis, out_dir: str, suffix: str = "") -> str:
     """E and the three factors against p, medians with bootstrap intervals; the diagnosis at the largest p."""
     t, ps = a.table, a.ps
     base = a.baseline
     fig, (ax,) = _figure(a, "Efficiency factors",
                          extra=f"E = lb · comm_eff · comp_scaling / par_eff_base; par_eff_base = {base.par_eff:.2f} "
-                               f"(the ranks' compute share of the wall time at p0 = {base.p0})\n"
+                               f"(the ranks' compute share of the wall time at {a.baseline_label()})\n"
                                f"medians over {_reps_text(a)}, {BOOTSTRAP_TEXT}")
     log = ps.max() / ps.min() > 8
     for x, (column, (colour, marker, label)) in zip(_offsets(ps.astype(float), len(FACTOR_STYLE), log),
@@ -197,10 +208,10 @@ def plot_factors(a: PointAnalysis, out_dir: str) -> str:
     ax.set_title("\n".join(textwrap.wrap(t["diagnosis"].iloc[-1], 105)), fontsize=8)
     ax.grid(True, alpha=0.3)
     _legend(ax, fontsize=7, loc="lower left")
-    return _save(fig, out_dir, "factors.png")
+    return _save(fig, out_dir, f"factors{suffix}.png")
 
 
-def plot_serial_fraction(a: PointAnalysis, out_dir: str) -> str:
+def plot_serial_fraction(a: PointAnalysis, out_dir: str, suffix: str = "") -> str:
     """Left: fitted fraction with its interval next to per-p estimates (Karp-Flatt, or Gustafson's per-p α).
     Right: the measured non-compute share of wall time next to what the fitted model predicts for it."""
     t, ps = a.table, a.ps
@@ -262,7 +273,7 @@ def plot_serial_fraction(a: PointAnalysis, out_dir: str) -> str:
     right.set_title("non-compute share of wall_s", fontsize=9)
     right.grid(True, alpha=0.3)
     _legend(right, fontsize=7, loc="best")
-    return _save(fig, out_dir, "gustafson.png" if a.weak else "amdahl.png")
+    return _save(fig, out_dir, f"{'gustafson' if a.weak else 'amdahl'}{suffix}.png")
 
 
 def breakdown_layers(run) -> tuple[dict, float]:
@@ -273,7 +284,7 @@ def breakdown_layers(run) -> tuple[dict, float]:
     return layers, float(run["overhead_s"])
 
 
-def plot_breakdown(a: PointAnalysis, out_dir: str) -> str:
+def plot_breakdown(a: PointAnalysis, out_dir: str, suffix: str = "") -> str:
     ps = a.ps
     median_runs = [a.median_run(p) for p in ps]
     per_run = [breakdown_layers(r) for r in median_runs]
@@ -305,10 +316,10 @@ def plot_breakdown(a: PointAnalysis, out_dir: str) -> str:
     share.set_title("share of wall time", fontsize=9)
     absolute.set_ylim(0, max(bottom_abs.max(), overhead.max(), wall.max()) * 1.35)  # headroom for the legend
     _legend(absolute, fontsize=7, loc="upper center", ncol=3)
-    return _save(fig, out_dir, "breakdown.png")
+    return _save(fig, out_dir, f"breakdown{suffix}.png")
 
 
-def plot_balance(a: PointAnalysis, out_dir: str) -> str | None:
+def plot_balance(a: PointAnalysis, out_dir: str, suffix: str = "") -> str | None:
     p = int(a.ps.max())
     run = a.median_run(p)
     compute = read_rank_dataset(run["file"], run["group"], "compute_s")
@@ -326,10 +337,10 @@ def plot_balance(a: PointAnalysis, out_dir: str) -> str | None:
     ax.xaxis.set_major_locator(MaxNLocator(nbins=min(len(ranks), 16), integer=True))
     ax.set_xlim(-0.6, len(ranks) - 0.4)
     ax.grid(True, axis="y", alpha=0.3)
-    return _save(fig, out_dir, "balance.png")
+    return _save(fig, out_dir, f"balance{suffix}.png")
 
 
-def plot_timeline(a: PointAnalysis, out_dir: str) -> str | None:
+def plot_timeline(a: PointAnalysis, out_dir: str, suffix: str = "") -> str | None:
     run = a.traced_run()
     if run is None:
         return None
@@ -356,16 +367,182 @@ def plot_timeline(a: PointAnalysis, out_dir: str) -> str | None:
     ax.set_xlim(left=0)
     _legend(ax, fontsize=8, loc="lower right")
     ax.grid(True, axis="x", alpha=0.3)
-    return _save(fig, out_dir, "timeline.png")
+    return _save(fig, out_dir, f"timeline{suffix}.png")
 
 
-def plot_point(a: PointAnalysis, out_dir: str) -> list[str]:
-    """Every plot that applies to the point; returns the files written."""
+def _curve_plots(a: PointAnalysis, out_dir: str, suffix: str = "") -> list:
+    """The plots of one curve that no other curve shares a figure with."""
+    return [plot_serial_fraction(a, out_dir, suffix), plot_breakdown(a, out_dir, suffix),
+            plot_balance(a, out_dir, suffix), plot_timeline(a, out_dir, suffix)]
+
+
+def plot_point(curves: list[PointAnalysis], out_dir: str, view: PlacementView | None = None) -> list[str]:
+    """Every plot that applies to a point (its curves, one per placement, each with a table); returns the files
+    written. One curve: the plots as they always were. Several: speedup, efficiency and factors with a curve per
+    placement, each curve's own plots with its placement_suffix, and placement.png when `view` has rows."""
     os.makedirs(out_dir, exist_ok=True)
-    written = [plot_speedup(a, out_dir), plot_efficiency(a, out_dir), plot_factors(a, out_dir),
-               plot_serial_fraction(a, out_dir), plot_breakdown(a, out_dir), plot_balance(a, out_dir),
-               plot_timeline(a, out_dir)]
+    if len(curves) == 1:
+        (a,) = curves
+        written = [plot_speedup(a, out_dir), plot_efficiency(a, out_dir), plot_factors(a, out_dir)]
+        written += _curve_plots(a, out_dir)
+    else:
+        written = [plot_speedup_by_placement(curves, out_dir), plot_efficiency_by_placement(curves, out_dir),
+                   plot_comm_by_placement(curves, out_dir)]
+        for a in curves:
+            suffix = placement_suffix(a.placement)
+            written += [plot_factors(a, out_dir, suffix)] + _curve_plots(a, out_dir, suffix)
+    if view is not None and not view.rows.empty:
+        written.append(plot_placement(curves, view, out_dir))
     return [w for w in written if w]
+
+
+# --- A point with several placements: a curve per placement, all relative to the point's one baseline ---------
+
+def _all_ps(curves) -> np.ndarray:
+    return np.unique(np.concatenate([c.ps for c in curves]))
+
+
+def _placement_x(ps: np.ndarray, all_ps: np.ndarray, index: int, count: int) -> np.ndarray:
+    """x of curve `index` of `count`, side by side around each p so that bars at the same p stay apart."""
+    k = index - (count - 1) / 2
+    if all_ps.max() / all_ps.min() > 8:
+        return ps * 2 ** (0.05 * k)
+    span = all_ps.max() - all_ps.min()
+    return ps + (0.025 * span if span else 0.08) * k
+
+
+def _placement_p_axis(ax, all_ps):
+    _p_axis(ax, all_ps)
+    if len(all_ps) == 1:  # one rank count: the placements sit side by side around it
+        ax.set_xlim(all_ps[0] - 0.5, all_ps[0] + 0.5)
+
+
+def _by_placement(curves, out_dir: str, view: str, column: str, name: str, ideal, ylabel: str, extra: str) -> str:
+    """One figure, one colour per placement: every repetition's value (dots), the medians with their 95 %
+    bootstrap intervals (joined when a placement has several p), and each curve's fit. ideal(ax, ps) draws the
+    ideal and returns its legend entry."""
+    first, all_ps = curves[0], _all_ps(curves)
+    fig, (ax,) = _figure(first, view, extra=extra, curves=curves)
+    scale = column == "S"  # factors.csv holds E per run; S = E·p
+    legend = []  # in placement order, each fit after its measured curve
+    for i, a in enumerate(curves):
+        colour, t, where = f"C{i}", a.table, placement_text(a.placement)
+        p_run, value = _per_run(a, "E", scale_by_p=scale)
+        ax.plot(_placement_x(p_run, all_ps, i, len(curves)), value, ".", color=colour, alpha=0.35, markersize=5)
+        legend.append(_interval_bars(ax, _placement_x(a.ps.astype(float), all_ps, i, len(curves)), t[column],
+                                     t[f"{column}_lo"], t[f"{column}_hi"], fmt="o-", color=colour, label=where))
+        if a.fit and len(a.ps) > 1:
+            grid = _p_grid(a.ps)
+            fitted = a.fitted_speedup(grid) / (1 if scale else grid)
+            legend += ax.plot(grid, fitted, "-", color=colour, linewidth=0.8, alpha=0.7,
+                              label=f"{where} fit, {a.fit.describe()}")
+    legend.append(ideal(ax, all_ps))
+    _placement_p_axis(ax, all_ps)
+    ax.set_ylabel(ylabel)
+    ax.grid(True, alpha=0.3)
+    ax.legend(handles=legend, fontsize=8, loc="best")
+    return _save(fig, out_dir, name)
+
+
+def _placement_header(curves) -> str:
+    reps = sorted({int(c.table["n"].min()) for c in curves} | {int(c.table["n"].max()) for c in curves})
+    return (f"one curve per placement, {'–'.join(map(str, reps))} repetitions per p · {curves[0].baseline_short()}"
+            f"\n{BOOTSTRAP_TEXT}, dots single repetitions")
+
+
+def _speedup_ylabel(a: PointAnalysis) -> str:
+    p0, base = a.baseline_p, a.baseline_where()
+    if a.weak:
+        return f"scaled speedup {p0}·(W(p)/T(p)) / (W/T)({base})  [×]"
+    return f"speedup S(p) = {p0}·T({base})/T(p)  [×]"
+
+
+def plot_speedup_by_placement(curves, out_dir: str) -> str:
+    def ideal(ax, ps):
+        if len(ps) > 1:
+            return ax.plot(ps, ps, "--", color="0.5", label="ideal S = p")[0]
+        return ax.axhline(ps[0], ls="--", color="0.5", label=f"ideal S = p = {ps[0]}")  # one p: a level
+
+    view = "Scaled speedup by placement" if curves[0].weak else "Speedup by placement"
+    return _by_placement(curves, out_dir, view, "S", "speedup.png", ideal, _speedup_ylabel(curves[0]),
+                         _placement_header(curves))
+
+
+def plot_efficiency_by_placement(curves, out_dir: str) -> str:
+    def ideal(ax, ps):
+        top = max(np.nanmax(c.table["E_hi"].to_numpy(dtype=float), initial=1.0) for c in curves)
+        ax.set_ylim(0, max(1.1, float(top) * 1.05))
+        return ax.axhline(1.0, ls="--", color="0.5", label="ideal E = 1")
+
+    return _by_placement(curves, out_dir, "Efficiency by placement", "E", "efficiency.png", ideal,
+                         "efficiency E(p) = S(p)/p  [fraction]", _placement_header(curves))
+
+
+def plot_comm_by_placement(curves, out_dir: str) -> str:
+    """E and comm_eff per placement: crossing nodes shows first in the time outside the busiest rank's compute."""
+    first, all_ps = curves[0], _all_ps(curves)
+    fig, (left, right) = _figure(
+        first, "Efficiency factors by placement", ncols=2, curves=curves,
+        extra=f"medians, {BOOTSTRAP_TEXT} · {first.baseline_short()} · every factor of one placement: "
+              f"factors{placement_suffix(first.placement)}.png, …")
+    for ax, column, title in ((left, "E", "E = S/p, efficiency"),
+                              (right, "comm_eff", "comm_eff = max(u)/wall_s: communication")):
+        for i, a in enumerate(curves):
+            t = a.table
+            _interval_bars(ax, _placement_x(a.ps.astype(float), all_ps, i, len(curves)), t[column],
+                           t[f"{column}_lo"], t[f"{column}_hi"], fmt="o-", color=f"C{i}",
+                           label=placement_text(a.placement))
+        ax.axhline(1.0, ls="--", color="0.5", linewidth=0.8)
+        ax.axhline(0.95, ls=":", color="0.5", linewidth=0.8)
+        _placement_p_axis(ax, all_ps)
+        highs = np.concatenate([c.table[[column, f"{column}_hi"]].to_numpy(dtype=float).ravel() for c in curves])
+        ax.set_ylim(0, max(1.15, float(np.nanmax(highs, initial=1.0)) * 1.05))
+        ax.set_ylabel(f"{column}  [fraction, 1 = no loss]")
+        ax.set_title(title, fontsize=9)
+        ax.grid(True, alpha=0.3)
+        _legend(ax, fontsize=8, loc="lower left")
+    return _save(fig, out_dir, "factors.png")
+
+
+def plot_placement(curves: list[PointAnalysis], view: PlacementView, out_dir: str) -> str:
+    """What crossing nodes costs: at each p, against the node count, the median wall time, the same relative to the
+    fewest nodes at that p (T_rel in placement.csv), and comm_eff."""
+    rows = view.rows
+    fig, axes = _figure(curves[0], "Placement", ncols=3, curves=curves,
+                        extra="the same p on different node counts, block-wise · wall time: bars 95 % "
+                              "order-statistics interval (n ≥ 6) · relative time and comm_eff: " + BOOTSTRAP_TEXT)
+    panels = (("T", "wall time T, median  [s]", "wall time"),
+              ("T_rel", "T / T on the fewest nodes at the same p  [×]", "what crossing nodes costs"),
+              ("comm_eff", "comm_eff = max(u)/wall_s  [fraction]", "communication efficiency"))
+    markers = "osD^v<>"
+    by_p = list(rows.groupby("p", sort=True))
+    for i, (p, at_p) in enumerate(by_p):
+        per_node = ", ".join(f"{v:g}" for v in at_p["ranks_per_node"])
+        x = at_p["placement"] + 0.04 * (i - (len(by_p) - 1) / 2)  # p side by side, so bars stay apart
+        for ax, (column, _, _) in zip(axes, panels):
+            _interval_bars(ax, x, at_p[column], at_p[f"{column}_lo"], at_p[f"{column}_hi"], color=f"C{i}",
+                           fmt=markers[i % len(markers)] + "-", label=f"p = {p} ({per_node} per node)")
+    nodes = np.unique(rows["placement"])
+    for ax, (column, ylabel, title) in zip(axes, panels):
+        ax.xaxis.set_major_locator(FixedLocator(nodes))
+        ax.xaxis.set_minor_locator(NullLocator())
+        ax.xaxis.set_major_formatter(PLAIN_NUMBER)
+        ax.set_xlim(nodes.min() - 0.4, nodes.max() + 0.4)
+        ax.set_xlabel("nodes (placement, block-wise)")
+        ax.set_ylabel(ylabel)
+        ax.set_title(title, fontsize=9)
+        ax.grid(True, alpha=0.3)
+        if column != "T":
+            ax.axhline(1.0, ls="--", color="0.5", linewidth=0.8)
+    t, rel, comm = axes
+    if rows["T"].max() / rows["T"].min() > 8:  # several p of a strong study: log, so each p's spread shows
+        t.set_yscale("log")
+    else:
+        t.set_ylim(0, float(np.nanmax(rows[["T", "T_hi"]].to_numpy(dtype=float))) * 1.1)
+    comm_top = np.nanmax(rows[["comm_eff", "comm_eff_hi"]].to_numpy(dtype=float), initial=0)  # NaN: no rank times
+    comm.set_ylim(0, max(1.15, float(comm_top) * 1.05))
+    _legend(rel, fontsize=8, loc="upper left")
+    return _save(fig, out_dir, "placement.png")
 
 
 def _chunk_errorbar(ax, rows, fmt: str, colour: str, label: str, **style):
@@ -415,7 +592,8 @@ def plot_chunks(g: ChunkGroup, out_dir: str, name: str) -> str:
     s, best = g.settings, g.best
     reps = sorted({int(s["n"].min()), int(s["n"].max())})
     chosen = f", auto → {best['chunk']}" if best["chunk_auto"] else ""
-    title = f"Chunk size — {g.label} · {_threads_text(g.threads)} · p = {g.p} ({g.scaling} scaling)"
+    where = f" {placed_on(g.placement)}" if g.placement else ""
+    title = f"Chunk size — {g.label} · {_threads_text(g.threads)} · p = {g.p}{where} ({g.scaling} scaling)"
     fig, (ax,) = _header_figure(title, g.hosts, g.created,
                                 extra=f"T = median wall_s over {'–'.join(map(str, reps))} repetitions, bars min–max"
                                       f" · best: {best['strategy_label']}{chosen} ({best['T']:.3g} s)")

@@ -8,25 +8,33 @@ import numpy as np
 import pandas as pd
 
 from . import factors
-from .scaling import SERIAL_MEASURED_DEFINITION, PointAnalysis
+from .scaling import SERIAL_MEASURED_DEFINITION, PointAnalysis, placement_text
 from .stats import BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, MIN_REPETITIONS
 
-COLUMNS = ["point", "workload", "label", "strategy", "threads", "scaling", "p", "n", "T", "T_min", "T_max", "T_lo",
-           "T_hi", "S", "S_lo", "S_hi", "E", "E_lo", "E_hi", "lb", "lb_lo", "lb_hi", "comm_eff", "comm_eff_lo",
-           "comm_eff_hi", "comp_scaling", "comp_scaling_lo", "comp_scaling_hi", "par_eff_base", "dominant",
-           "fit_model", "f", "f_lo", "f_hi", "f_serial", "f_serial_lo", "f_serial_hi", "karp_flatt", "imbalance",
-           "serial_measured", "baseline_p", "diagnosis", "note"]
+COLUMNS = ["point", "workload", "label", "strategy", "threads", "scaling", "placement", "nodes", "p", "n", "T",
+           "T_min", "T_max", "T_lo", "T_hi", "S", "S_lo", "S_hi", "E", "E_lo", "E_hi", "lb", "lb_lo", "lb_hi",
+           "comm_eff", "comm_eff_lo", "comm_eff_hi", "comp_scaling", "comp_scaling_lo", "comp_scaling_hi",
+           "par_eff_base", "dominant", "fit_model", "f", "f_lo", "f_hi", "f_serial", "f_serial_lo", "f_serial_hi",
+           "karp_flatt", "imbalance", "serial_measured", "baseline_p", "baseline_placement", "diagnosis", "note"]
 # summary.md's table per point: the rest is in its sentences (fit, diagnosis, notes) or in summary.csv.
 MD_COLUMNS = ["p", "n", "T", "T_lo", "T_hi", "S", "S_lo", "S_hi", "E", "E_lo", "E_hi", "lb", "comm_eff",
               "comp_scaling", "dominant", "karp_flatt", "imbalance", "serial_measured"]
 
 DEFINITIONS = f"""\
+- `placement`: the node count the study placed the ranks on (`[study] nodes`, block-wise: p/placement ranks on each
+  of the first `placement` nodes); 0 when it did not place them (the first p ranks of the launch, wherever they
+  ran). Each point and placement is one curve: a point measured on 1, 2 and 3 nodes has three.
+- `nodes`: median over the repetitions of the nodes the run's ranks ran on (equal to `placement` for a placed
+  curve; blank for version-1 files, which do not record it).
 - `n`: counted repetitions at p (warm-ups and runs whose status is not `ok` are left out).
 - `T`, `T_min`, `T_max`: median, minimum and maximum `wall_s` over those repetitions, in seconds.
 - `T_lo`, `T_hi`: 95 % interval of the median wall time from order statistics (no assumption about the
   distribution); blank when n < {MIN_REPETITIONS}, too few repetitions for one (Hoefler & Belli, SC15).
 - `S`: speedup. Strong scaling: S(p) = p0·T(p0)/T(p), where p0 = `baseline_p` (= T(1)/T(p) when p = 1 was measured).
   Weak scaling: Gustafson's scaled speedup S(p) = p0·(W(p)/T(p)) / (W(p0)/T(p0)) with W = `work_units`.
+  Every placement of a point has the same baseline: p0 is the point's smallest p, measured on the fewest nodes,
+  `baseline_placement` (so 6 ranks on 3 nodes and 6 ranks on 1 node compare directly: their S differ by the
+  ratio of their wall times).
 - `E`: efficiency S/p.
 - `S_lo`, `S_hi`, `E_lo`, `E_hi` and the `_lo`, `_hi` of each factor: 95 % percentile-bootstrap intervals
   ({BOOTSTRAP_RESAMPLES} resamples of the repetitions, each p and the baseline resampled independently, fixed seed
@@ -64,14 +72,39 @@ def point_rows(a: PointAnalysis) -> pd.DataFrame:
     per_p = [c for c in COLUMNS if c in t.columns]
     rows = t[per_p].reset_index()
     rows["p"], rows["n"] = rows["p"].astype(int), rows["n"].astype(int)
-    for name in ("point", "workload", "label", "strategy", "threads", "scaling"):
+    for name in ("point", "workload", "label", "strategy", "threads", "scaling", "placement"):
         rows[name] = getattr(a, name)
     rows["baseline_p"] = a.baseline_p
+    rows["baseline_placement"] = a.baseline.placement
     rows["fit_model"] = a.fit.model if a.fit else ""
     for fit, prefix in ((a.fit, "f"), (a.serial_fit, "f_serial")):
         for suffix, value in (("", "fraction"), ("_lo", "lo"), ("_hi", "hi")):
             rows[prefix + suffix] = getattr(fit, value) if fit else np.nan
     return rows[COLUMNS]
+
+
+def _layout(p: int, nodes: float, per_node: float) -> str:
+    """`6 ranks on 3 nodes, 2 per node`."""
+    text = f"{p} rank{'s' * (p != 1)} on {nodes:g} node{'s' * (nodes != 1)}"
+    return text + (f", {per_node:g} per node" if np.isfinite(per_node) else "")
+
+
+def placement_sentence(a: PointAnalysis) -> str:
+    """Where the ranks of each p ran (medians over the counted runs), for a placed curve, or for an unplaced one
+    that spans several nodes; '' otherwise (version-1 files do not record it)."""
+    by_p = a.runs.groupby("ranks")
+    nodes, per_node = by_p["nodes"].median(), by_p["ranks_per_node"].median()
+    layouts = "; ".join(_layout(int(p), nodes[p], per_node[p]) for p in nodes.index if np.isfinite(nodes[p]))
+    if a.placement:
+        return f"Placement: {placement_text(a.placement)}, block-wise (`[study] nodes`): {layouts}."
+    if (nodes > 1).any():
+        return f"Not placed (the first p ranks of the launch, one curve): {layouts}."
+    return ""
+
+
+def curve_heading(a: PointAnalysis) -> str:
+    """The point, plus the placement of a placed curve."""
+    return a.point if a.placement == 0 else f"{a.point} · on {placement_text(a.placement)}"
 
 
 def fit_sentence(a: PointAnalysis) -> str:
@@ -109,7 +142,7 @@ def _factor_lines(a: PointAnalysis) -> list[str]:
         return ["Why efficiency is lost: no factors, the baseline's runs lack per-rank compute times "
                 "(ranks/compute_s).", ""]
     lines = [f"Why efficiency is lost (medians over repetitions; E = lb · comm_eff · comp_scaling / par_eff_base, "
-             f"par_eff_base = {base.par_eff:.2f}: at p0 = {base.p0} the ranks computed for "
+             f"par_eff_base = {base.par_eff:.2f}: at {a.baseline_label()} the ranks computed for "
              f"{100 * base.par_eff:.0f} % of the wall time):", ""]
     lines += [f"- {d}" for d in a.table["diagnosis"]]
     lines.append("")
@@ -142,13 +175,15 @@ def write_summary(analyses, out_dir: str, plot_dirs: dict, files) -> tuple[str, 
     md = ["# parbench scaling summary", "", "Files: " + ", ".join(f"`{f}`" for f in files), "",
           "## Columns", "", DEFINITIONS]
     for a in analyses:
-        md += [f"## {a.point}", "",
+        md += [f"## {curve_heading(a)}", "",
                f"{a.scaling} scaling · workload `{a.workload}` · host {a.hosts or 'unknown'} · "
                f"created {a.created or 'unknown'}", ""]
         if a.table.empty:
             md += [f"No summary rows: {a.no_fit_reason}.", ""]
             continue
-        md += [a.baseline_sentence(), "", fit_sentence(a) + " " + serial_fit_sentence(a), ""]
+        where = placement_sentence(a)
+        md += ([where, ""] if where else []) + [a.baseline_sentence(), ""]
+        md += [fit_sentence(a) + " " + serial_fit_sentence(a), ""]
         md += _factor_lines(a)
         md += [f"Plots in `{plot_dirs[a.point]}/`.", "", _markdown_table(point_rows(a)), ""]
     md_path = os.path.join(out_dir, "summary.md")
