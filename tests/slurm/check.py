@@ -10,20 +10,20 @@
 
 and for tests/slurm/multinode_test.sh (fake nodes n1, n2, n3; T = tasks per node):
     check.py probe JOB_LOG NODES T SHM_DIR     node_probe's lines: T ranks per node, block-wise, SHARED split = nodes
-    check.py multinode3 FILE JOB_ID T          ranks T, 2T, 3T on 1, 2, 3 nodes; node of every rank [C++]
+    check.py multinode3 FILE JOB_ID T          ranks T, 2T, 3T on 1, 2, 3 nodes; node of every rank
     check.py onenode FILE JOB_ID T             ranks T on one node [C++: nodes = 1]
     check.py identical FILE REFERENCE          every ok run's results bitwise equal to REFERENCE's runs of the same
                                                point and repetition (results do not depend on ranks or nodes)
-    check.py placement FILE JOB_ID R "1 2 3"   R ranks on each node count, R/n per node, block-wise [C++]
-    check.py placement_report DIR "1 2 3"      summary.csv has one row per node count [C++]
+    check.py placement FILE JOB_ID R "1 2 3"   R ranks on each node count, R/n per node, block-wise
+    check.py placement_report DIR "1 2 3"      summary.csv has one row per node count
     check.py resumed_plan FILE TOTAL BEFORE    plan runs 0..TOTAL-1 each finished once, in order (BEFORE of them by
                                                the attempt that failed, the rest after the requeue; TOTAL = BEFORE:
                                                only the failed attempt's runs)
     check.py weak3 FILE JOB_ID T               weak scaling at T, 2T, 3T ranks: work proportional to ranks
 
-Checks marked [C++] need the C++ side of issue 17 (run-table columns nodes and ranks_per_node, ranks/node and
-ranks/node_name per run, [study] nodes, the report grouped by node count). With PARBENCH_MULTINODE_PENDING_OK=1 a
-failing [C++] check prints "PENDING [C++]: ..." and the others go on; otherwise it fails like any check.
+Checks of where the ranks ran (run-table columns nodes and ranks_per_node, ranks/node and ranks/node_name per run,
+[study] nodes, the report grouped by node count) go through node_check(), which also counts a missing column as a
+failure.
 
 Prints one line per check; exits 1 on the first failure.
 """
@@ -44,22 +44,16 @@ def ok(msg):
     print(f"  ok: {msg}")
 
 
-PENDING_OK = os.environ.get("PARBENCH_MULTINODE_PENDING_OK") == "1"
-
-
-def needs_cpp(what, check):
+def node_check(what, check):
     """Runs check() -> None on success, else a reason; a missing column or dataset (KeyError) is a reason too."""
     try:
         reason = check()
     except KeyError as e:  # a run-table column (row dict) or an HDF5 member (h5py) that is not there
         reason = f"missing {e}"
     if reason is None:
-        ok(f"[C++] {what}")
+        ok(what)
         return True
-    if PENDING_OK:
-        print(f"  PENDING [C++]: {what}: {reason}")
-        return False
-    fail(f"[C++] {what}: {reason}")
+    fail(f"{what}: {reason}")
 
 
 def load(path):
@@ -246,7 +240,7 @@ def multinode3(path, job_id, per_node):
     # slurm_tasks_per_node is not checked: it is the environment of the step that started rank 0, which under mpirun
     # here is mpirun's own srun of one orted per node ("1(x3)"); only srun's step says "T(x3)".
     ok(f"runs at {ranks} ranks")
-    needs_cpp(f"runs at k x {t} ranks record nodes = k, ranks_per_node = {t}, node indices and names block-wise "
+    node_check(f"runs at k x {t} ranks record nodes = k, ranks_per_node = {t}, node indices and names block-wise "
               f"(3 distinct at {3 * t} ranks)",
               lambda: expect_layout(f, rows, lambda r: (t, int(r["ranks"]) // t)))
 
@@ -259,7 +253,7 @@ def onenode(path, job_id, per_node):
     if ranks != [t]:
         fail(f"rank counts {ranks}, expected [{t}] on one node")
     ok(f"one node: ranks [{t}]")
-    needs_cpp("nodes = 1 and every rank on node 0 (n1)", lambda: expect_layout(f, rows, lambda r: (t, 1)))
+    node_check("nodes = 1 and every rank on node 0 (n1)", lambda: expect_layout(f, rows, lambda r: (t, 1)))
 
 
 def results_of(f, row):
@@ -314,8 +308,8 @@ def placement(path, job_id, ranks, node_counts):
                 return f"{key}: node counts {sorted(got)}, expected {counts}"
         return None
 
-    needs_cpp(f"every point and repetition ran once on each of {counts} nodes", per_point)
-    needs_cpp(f"{r_} ranks on n nodes: ranks_per_node = {r_}/n, node indices and names block-wise",
+    node_check(f"every point and repetition ran once on each of {counts} nodes", per_point)
+    node_check(f"{r_} ranks on n nodes: ranks_per_node = {r_}/n, node indices and names block-wise",
               lambda: expect_layout(f, rows, lambda r: (r_ // int(r["nodes"]), int(r["nodes"]))))
 
 
@@ -337,7 +331,7 @@ def placement_report(report_dir, node_counts):
         bad = {p: sorted(n) for p, n in by_point.items() if sorted(n) != counts}
         return f"node counts per point {bad}, expected {counts} each" if bad else None
 
-    needs_cpp(f"summary.csv has a row per point and node count {counts} (a curve per placement)", grouped)
+    node_check(f"summary.csv has a row per point and node count {counts} (a curve per placement)", grouped)
 
 
 def resumed_plan(path, total, before):

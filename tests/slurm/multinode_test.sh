@@ -16,9 +16,6 @@
 # Transport settings are jobs/site.sh's knobs: PARBENCH_MPI_IF=lo, PARBENCH_MPI_SHM_DIR=<scratch>/shm (each fake node
 # its own shared-memory directory).
 #
-# Checks that need the C++ side of issue 17 (node identity per rank, the placement study) are marked "[C++]" here
-# and needs_cpp() in check.py. PARBENCH_MULTINODE_PENDING_OK=1 reports them as PENDING instead of failing (for the
-# time before that C++ is merged); by default they fail like any other check.
 # Needs root; exits 77 (skipped) without root or the SLURM/munge packages. PARBENCH_KEEP_SCRATCH=1 keeps the
 # scratch directory (kept anyway on failure). About 35 s on 2 cores (11 of them the requeue delay).
 set -euo pipefail
@@ -51,13 +48,7 @@ fail() {
   done
   exit 1
 }
-pending_ok=${PARBENCH_MULTINODE_PENDING_OK:-0}
 keep_scratch=${PARBENCH_KEEP_SCRATCH:-0}
-PENDING=()
-# needs_cpp WHAT: a check that can only pass once the C++ side of issue 17 is in (node identity, placement) failed.
-needs_cpp() {
-  if [ "$pending_ok" = 1 ]; then PENDING+=("$1"); log "PENDING [C++]: $1"; else fail "[C++] $1"; fi
-}
 
 finish() {
   local rc=$?
@@ -91,16 +82,8 @@ mkdir -p "$S/submit" "$S/results"
 cd "$S/submit"   # job logs (parbench-multinode-<id>.out) land here
 
 check() { /usr/bin/python3 "$here/check.py" "$@"; }
-# check_strict ARGS...: check.py, every check must pass. check_cpp ARGS...: the same, but with PENDING_OK=1 the
-# checks that check.py marks [C++] are reported PENDING instead of failing.
+# check_strict ARGS...: check.py, every check must pass.
 check_strict() { check "$@" || fail "check $*"; }
-check_cpp() {
-  local out rc=0
-  out=$(PARBENCH_MULTINODE_PENDING_OK=$pending_ok check "$@") || rc=$?
-  printf '%s\n' "$out"
-  [ "$rc" -eq 0 ] || fail "check $*"
-  while read -r line; do PENDING+=("${line#*PENDING [C++]: }"); done < <(grep 'PENDING \[C++\]' <<<"$out" || true)
-}
 
 # job_wait JOB [TIMEOUT_S]: polls until the job has finished for good (a requeued job is waited for until its last
 # attempt ends). Sets JOB_STATE, JOB_EXIT and JOB_RESTARTS.
@@ -146,7 +129,7 @@ grep -q 'run .*--ranks 2,4,6' "$(joblog "$JOB")" || fail "job $JOB did not sweep
 grep -q 'partition alt' "$(joblog "$JOB")" || fail "job $JOB did not run in partition alt (-p alt)"
 grep -q 'tasks per node 2(x3)' "$(joblog "$JOB")" || fail "job $JOB: not 2 tasks on each of 3 nodes"
 log "edison-multinode.sbatch --nodes=3 --ntasks-per-node=2 -p alt: job $JOB in $((SECONDS - t)) s"
-check_cpp multinode3 "$S/results/multinode-$JOB.h5" "$JOB" 2
+check_strict multinode3 "$S/results/multinode-$JOB.h5" "$JOB" 2
 
 # --- 3. The same config on one node (6 ranks): the reference for bitwise-identical results ------------------------
 t=$SECONDS
@@ -155,7 +138,7 @@ job_wait "$JOB"
 [ "$JOB_STATE" = COMPLETED ] || fail "edison-multinode.sbatch -N 1: job $JOB $JOB_STATE exit $JOB_EXIT"
 one=$JOB
 log "edison-multinode.sbatch --nodes=1 --ntasks-per-node=6: job $JOB in $((SECONDS - t)) s"
-check_cpp onenode "$S/results/multinode-$JOB.h5" "$JOB" 6
+check_strict onenode "$S/results/multinode-$JOB.h5" "$JOB" 6
 check_strict identical "$S/results/multinode-$three.h5" "$S/results/multinode-$one.h5"
 
 # --- 4. Launched by srun --mpi=pmix across the nodes (TmpFS=<dir>/%n gives each node its own PMIx client dir) ----
@@ -165,24 +148,24 @@ job_wait "$JOB"
 [ "$JOB_STATE" = COMPLETED ] || fail "edison-multinode.sbatch via srun: job $JOB $JOB_STATE exit $JOB_EXIT"
 grep -q 'srun --ntasks=6' "$(joblog "$JOB")" || fail "job $JOB did not launch with srun"
 log "edison-multinode.sbatch via srun --mpi=pmix, 3 nodes: job $JOB in $((SECONDS - t)) s"
-check_cpp multinode3 "$S/results/multinode-$JOB.h5" "$JOB" 2
+check_strict multinode3 "$S/results/multinode-$JOB.h5" "$JOB" 2
 check_strict identical "$S/results/multinode-$JOB.h5" "$S/results/multinode-$one.h5"
 
-# --- 5. [C++] Placement study: 6 ranks on 1, 2 and 3 nodes in one allocation of 3 x 6 tasks ----------------------
+# --- 5. Placement study: 6 ranks on 1, 2 and 3 nodes in one allocation of 3 x 6 tasks ----------------------
 t=$SECONDS
 PARBENCH_CONFIG=$here/placement.toml submit --nodes=3 --ntasks-per-node=6 "$mn"
 job_wait "$JOB"
 if [ "$JOB_STATE" != COMPLETED ]; then
-  needs_cpp "placement study job $JOB: $JOB_STATE exit $JOB_EXIT ($(grep -m1 -i 'error' "$(joblog "$JOB")" || true))"
+  fail "placement study job $JOB: $JOB_STATE exit $JOB_EXIT ($(grep -m1 -i 'error' "$(joblog "$JOB")" || true))"
 else
   grep -q 'placement study' "$(joblog "$JOB")" || fail "job $JOB: the script did not keep the placement config's ranks"
   log "placement study (6 ranks on 1, 2, 3 nodes): job $JOB in $((SECONDS - t)) s"
-  check_cpp placement "$S/results/placement-$JOB.h5" "$JOB" 6 "1 2 3"
+  check_strict placement "$S/results/placement-$JOB.h5" "$JOB" 6 "1 2 3"
   check_strict identical "$S/results/placement-$JOB.h5" "$S/results/placement-$JOB.h5"
   rc=0
   "$bin" report "$S/results/placement-$JOB.h5" -o "$S/results/placement-$JOB-report" >"$S/placement-report.log" 2>&1 || rc=$?
   [ "$rc" -eq 0 ] || { cat "$S/placement-report.log"; fail "parbench report of the placement study: exit $rc"; }
-  check_cpp placement_report "$S/results/placement-$JOB-report" "1 2 3"
+  check_strict placement_report "$S/results/placement-$JOB-report" "1 2 3"
 fi
 
 # --- 6. A rank on node n2 fails: the job ends fast; requeued, it resumes and finishes ------------------------------
@@ -209,7 +192,7 @@ fault_ends() {
   grep -q '^error: rank 2 .*failed: injected fault' "$flog" || fail "job $job: no 'error: rank 2 ... failed: injected fault'"
   grep -q 'parbench exited with 4' "$flog" || fail "job $job: parbench did not exit with 4 (a rank failed)"
   grep -q '^error: rank 2 (node n2) failed: injected fault' "$flog" ||
-    needs_cpp "job $job: the failure names its node: $(grep -m1 '^error: rank' "$flog")"
+    fail "job $job: the failure names its node: $(grep -m1 '^error: rank' "$flog")"
 }
 
 # 6a. The default (PARBENCH_REQUEUE_ON_FAILURE=0): the job fails with exit code 4 and says how to continue.
@@ -255,9 +238,4 @@ rc=0
 [ -s "$S/results/weak-$JOB-report/summary.csv" ] || fail "no weak-scaling report"
 log "  ok: weak-scaling report written (summary.csv)"
 
-if [ "${#PENDING[@]}" -gt 0 ]; then
-  log "all checks passed except ${#PENDING[@]} PENDING on the C++ side of issue 17:"
-  printf '    %s\n' "${PENDING[@]}"
-else
-  log "all multi-node SLURM checks passed"
-fi
+log "all multi-node SLURM checks passed"
