@@ -206,7 +206,7 @@ def test_slurm_checks_placement_report(tmp_path):
     check = subprocess.run([sys.executable, os.path.join(REPO_ROOT, "tests", "slurm", "check.py"),
                             "placement_report", str(out), "1 2 3"], capture_output=True, text=True, timeout=60)
     assert check.returncode == 0, check.stdout + check.stderr
-    assert "ok: [C++] summary.csv has a row per point and node count [1, 2, 3]" in check.stdout
+    assert "ok: summary.csv has a row per point and node count [1, 2, 3]" in check.stdout
     summary = pd.read_csv(out / "summary.csv")
     assert len(summary) == 6 and (summary["T_lo"].isna()).all()  # one repetition: no interval, still a row
 
