@@ -18,7 +18,8 @@ void ThreadTeam::stop_workers() {
 void ThreadTeam::resize(int threads) {
   if (threads == size()) return;
   stop_workers();
-  for (int i = 1; i < threads; ++i) workers_.emplace_back([this, i] { worker_loop(i); });
+  // New workers wait for the next job, not one a team of another size ran before (no run is active here).
+  for (int i = 1; i < threads; ++i) workers_.emplace_back([this, i, seen = generation_] { worker_loop(i, seen); });
 }
 
 void ThreadTeam::run(const std::function<void(int)>& job) {
@@ -48,8 +49,7 @@ void ThreadTeam::run(const std::function<void(int)>& job) {
   if (mine) std::rethrow_exception(mine);
 }
 
-void ThreadTeam::worker_loop(int index) {
-  std::uint64_t seen = 0;
+void ThreadTeam::worker_loop(int index, std::uint64_t seen) {
   for (;;) {
     const std::function<void(int)>* job;
     {

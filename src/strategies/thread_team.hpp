@@ -27,7 +27,7 @@ class ThreadTeam {
   void run(const std::function<void(int)>& job);
 
  private:
-  void worker_loop(int index);
+  void worker_loop(int index, std::uint64_t seen);  // `seen`: the last job generation this worker need not run
   void stop_workers();
 
   std::vector<std::thread> workers_;

@@ -98,6 +98,7 @@ def test_time_budget_stops_the_study_on_time_keeping_every_run(tmp_path, mpirun)
 def run_ordered(mpirun, tmp_path, seed, name):
     cfg = tmp_path / f"{name}.toml"
     cfg.write_text(f'[study]\norder = "random"\nseed = {seed}\nrepetitions = 2\nwarmup = 0\nranks = [1, 2, 3]\n'
+                   'threads = [1, 2]\n'  # thread counts alternate too: a team regrows between runs
                    '[[workload]]\nkind = "monte_carlo_pi"\njobs = 7\ndarts = 3000\n'
                    '[[workload]]\nkind = "gauss_fit"\nfits = 9\n'
                    '[[strategy]]\nkind = "static"\n[[strategy]]\nkind = "dynamic"\nchunk = 2\n')
@@ -121,5 +122,5 @@ def test_random_order_is_reproducible_and_results_stay_bitwise_identical(tmp_pat
     assert first != other and sorted(first) == sorted(other)
     assert first != sorted(first)  # shuffled, not the interleaved order
     for hashes in (h1, h2, h3):
-        assert all(len(v) == 1 for v in hashes.values())  # one result per workload: any strategy, ranks, order
+        assert all(len(v) == 1 for v in hashes.values())  # one result per workload: any strategy, ranks, threads
     assert h1 == h2 == h3
