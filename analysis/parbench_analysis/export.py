@@ -234,7 +234,7 @@ def _describe(e: Experiment, path: str, fmt: str) -> list:
 def _parse_args(argv):
     ap = argparse.ArgumentParser(prog="export.py", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("files", nargs="+", metavar="FILE", help="parbench HDF5 result files (schema version 1)")
+    ap.add_argument("files", nargs="+", metavar="FILE", help="parbench HDF5 result files (schema version 1 or 2)")
     ap.add_argument("--format", required=True, choices=sorted(FORMATS), dest="format",
                     help="extrap: Extra-P's text input (extrap --text OUT); "
                          "extrap-jsonl: its JSON lines (extrap --json OUT)")

@@ -12,12 +12,6 @@
 namespace parbench::output {
 namespace {
 
-std::string numbered(const char* folder, std::int64_t id) {
-  char path[48];
-  std::snprintf(path, sizeof path, "/%s/%06lld", folder, static_cast<long long>(id));
-  return path;
-}
-
 h5::AttrValue attr_of(const param::ParamValue& v) {
   if (const auto* i = std::get_if<std::int64_t>(&v)) return *i;
   if (const auto* d = std::get_if<double>(&v)) return *d;
@@ -209,6 +203,12 @@ void apply_point(hid_t file, const StagedPoint& s) {
 }
 
 }  // namespace
+
+std::string numbered(const char* folder, std::int64_t id) {
+  char path[48];
+  std::snprintf(path, sizeof path, "/%s/%06lld", folder, static_cast<long long>(id));
+  return path;
+}
 
 void set_row_attributes(hid_t group, const std::vector<std::pair<std::string, h5::Cell>>& row) {
   for (const auto& [name, cell] : row) {

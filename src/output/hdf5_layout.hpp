@@ -74,6 +74,9 @@ class Stager {
   ContentIndex index_;
 };
 
+// "/run/000017", "/launch/000002": the group of a run or launch by its id.
+std::string numbered(const char* folder, std::int64_t id);
+
 // A run-table row as attributes of the run's group (booleans as int64 0/1, as in schema 1).
 void set_row_attributes(hid_t group, const std::vector<std::pair<std::string, h5::Cell>>& row);
 

@@ -1,14 +1,12 @@
 #include "output/merge.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <map>
 
 #include "core/error.hpp"
 #include "h5/h5.hpp"
+#include "output/durable_file.hpp"
 #include "output/hdf5_layout.hpp"
 #include "output/run_table.hpp"
 
@@ -16,12 +14,6 @@ namespace parbench::output {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string numbered(const char* folder, std::int64_t id) {
-  char path[48];
-  std::snprintf(path, sizeof path, "/%s/%06lld", folder, static_cast<long long>(id));
-  return path;
-}
 
 // The cell of row i of a column read from a source file, as the output column's type wants it.
 h5::Cell cell_of(const h5::Data& data, std::size_t i, ColumnType type) {
@@ -78,11 +70,10 @@ void copy_run(hid_t src, const std::string& from, hid_t out, const std::string& 
   }
 }
 
-void fsync_file(const fs::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY);
-  if (fd < 0) return;
-  ::fsync(fd);
-  ::close(fd);
+// A launch id of the source file as the output numbers it (0, unknown, for runs of schema-1 files).
+h5::Cell renumbered(const std::map<std::int64_t, std::int64_t>& launch_ids, const h5::Cell& old) {
+  const auto it = launch_ids.find(std::get<std::int64_t>(old));
+  return it == launch_ids.end() ? std::int64_t{0} : it->second;
 }
 
 }  // namespace
@@ -94,18 +85,13 @@ void merge(const std::vector<std::string>& inputs, const std::string& output) {
     if (!fs::exists(in)) throw UserError(in, "", "no such file");
     check_parbench_file(in);
   }
-  const fs::path target(output);
-  std::string name = ".";  // built step by step: GCC 12 warns (-Wrestrict, falsely) on "." + std::string
-  name += target.filename().string();
-  name += ".writing";
-  const fs::path tmp = target.parent_path() / name;
-  {
-    h5::Object out = h5::create_file(tmp.string());
-    write_root_attributes(out.id());
+  // Built in one update of a DurableFile: the output appears complete, atomically, or not at all.
+  DurableFile file(output, [](hid_t f) { write_root_attributes(f); });
+  file.publish([&](hid_t out) {
     std::string sources;
     for (const std::string& in : inputs) sources += (sources.empty() ? "" : ", ") + in;
-    h5::set_attr(out.id(), "merged_from", sources);
-    h5::Object table = h5::create_group(out.id(), "runs");
+    h5::set_attr(out, "merged_from", sources);
+    h5::Object table = h5::create_group(out, "runs");
     ContentIndex index;
     std::int64_t next_run = 1, next_launch = 1;
     for (const std::string& in : inputs) {
@@ -118,8 +104,8 @@ void merge(const std::vector<std::string>& inputs, const std::string& output) {
           h5::Object g = h5::open_group(launches.id(), member);
           const auto old_id = std::get<std::int64_t>(h5::get_attr(g.id(), "launch"));
           const std::string path = numbered("launch", next_launch);
-          h5::copy(src.id(), "/launch/" + member, out.id(), path);
-          h5::Object copy = h5::open_group(out.id(), path);
+          h5::copy(src.id(), "/launch/" + member, out, path);
+          h5::Object copy = h5::open_group(out, path);
           h5::set_attr(copy.id(), "launch", next_launch);
           h5::set_attr(copy.id(), "merged_from", in + ":/launch/" + member);
           launch_ids[old_id] = next_launch++;
@@ -140,12 +126,10 @@ void merge(const std::vector<std::string>& inputs, const std::string& output) {
         for (auto& [column, cell] : row) {
           if (column == "run_id") cell = next_run;
           if (column == "group") cell = group;
-          if (column == "launch")
-            cell = launch_ids.count(std::get<std::int64_t>(cell)) ? launch_ids.at(std::get<std::int64_t>(cell))
-                                                                  : std::int64_t{0};
+          if (column == "launch") cell = renumbered(launch_ids, cell);
         }
-        copy_run(src.id(), groups[i], out.id(), group, index);
-        h5::Object g = h5::open_group(out.id(), group);
+        copy_run(src.id(), groups[i], out, group, index);
+        h5::Object g = h5::open_group(out, group);
         set_row_attributes(g.id(), row);
         h5::set_attr(g.id(), "merged_from", in + ":" + groups[i]);
         h5::append_row(table.id(), row);
@@ -156,23 +140,20 @@ void merge(const std::vector<std::string>& inputs, const std::string& output) {
         std::map<std::string, h5::Data> pcols;
         for (const std::string& c : h5::members(points.id())) pcols.emplace(c, h5::read(points.id(), c));
         const std::size_t rows = std::get<std::vector<std::string>>(pcols.at("point").values).size();
-        h5::Object out_points = h5::require_group(out.id(), "points");
+        h5::Object out_points = h5::require_group(out, "points");
         for (std::size_t i = 0; i < rows; ++i) {
           std::vector<std::pair<std::string, h5::Cell>> row;
           for (const std::string& c : point_columns()) {
             h5::Cell cell = cell_of(pcols.at(c), i, ColumnType::kInt64);
-            if (c == "launch")
-              cell = launch_ids.count(std::get<std::int64_t>(cell)) ? launch_ids.at(std::get<std::int64_t>(cell))
-                                                                    : std::int64_t{0};
+            if (c == "launch") cell = renumbered(launch_ids, cell);
             row.emplace_back(c, cell);
           }
           h5::append_row(out_points.id(), row);
         }
       }
     }
-  }
-  fsync_file(tmp);
-  fs::rename(tmp, target);
+  });
+  file.close();
 }
 
 }  // namespace parbench::output
